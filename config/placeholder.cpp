@@ -1,0 +1,1 @@
+// Filled by the profile work (issue 4).
