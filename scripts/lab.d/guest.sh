@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs inside the lab VM, chrooted into the overlay of the host root: prepares
+# what the scenarios share, runs one scenario under a wall-clock limit, leaves
+# the outcome in /lab-results for the host, and powers the VM off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LAB_RESULTS=/lab-results LAB_REPO="$lab_repo" LAB_SERVER_DOWN="${lab_server_down:-0}"
+mkdir -p "$LAB_RESULTS/logs" /run/lock /var/log
+echo 1 >/proc/sys/kernel/sysrq
+hostname lab
+ip link set lo up
+# pptpd and pppd log through syslog; keep it on the results share so it
+# survives a hang.
+busybox syslogd -n -O "$LAB_RESULTS/logs/syslog.log" &
+
+echo "lab: VM up, running scenario $lab_scenario (limit ${lab_timeout}s)"
+rc=0
+timeout -k 5 "$lab_timeout" bash "$LAB_REPO/tests/lab/$lab_scenario.sh" 2>&1 | tee "$LAB_RESULTS/logs/scenario.log"
+rc=$(cat "$LAB_RESULTS/scenario.rc" 2>/dev/null || echo 124)
+if [ "$rc" = 124 ] && [ ! -s "$LAB_RESULTS/reason" ]; then
+  echo "scenario $lab_scenario hit its ${lab_timeout}s limit" >"$LAB_RESULTS/reason"
+fi
+echo "$rc" >"$LAB_RESULTS/exit"
+sync
+echo o >/proc/sysrq-trigger
+sleep 10
