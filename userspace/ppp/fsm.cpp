@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <utility>
 
 namespace ppp {
@@ -39,13 +40,53 @@ bool Output::has(LayerEvent::Kind k) const {
 }
 
 void Review::nak(const Option& original, wire::ByteView value) {
-  write_option(naks_, original.type, value);
-  write_option(naks_as_rejects_, original);
+  entries_.push_back({Kind::Nak, original, wire::Bytes(value.begin(), value.end())});
 }
 
-void Review::hint(std::uint8_t type, wire::ByteView value) { write_option(naks_, type, value); }
+void Review::hint(std::uint8_t type, wire::ByteView value) {
+  entries_.push_back({Kind::Hint, Option{type, {}}, wire::Bytes(value.begin(), value.end())});
+}
 
-void Review::reject(const Option& original) { write_option(rejects_, original); }
+void Review::reject(const Option& original) { entries_.push_back({Kind::Reject, original, {}}); }
+
+bool Review::any_reject() const {
+  return std::any_of(entries_.begin(), entries_.end(), [](const Entry& e) { return e.kind == Kind::Reject; });
+}
+
+bool Review::any_nak() const {
+  return std::any_of(entries_.begin(), entries_.end(), [](const Entry& e) { return e.kind != Kind::Reject; });
+}
+
+std::vector<Review::Entry> Review::sorted() const {
+  auto v = entries_;
+  // Hints have no place in the request and go last.
+  std::stable_sort(v.begin(), v.end(), [](const Entry& a, const Entry& b) {
+    if (a.kind == Kind::Hint || b.kind == Kind::Hint) return a.kind != Kind::Hint && b.kind == Kind::Hint;
+    return std::less<const std::uint8_t*>()(a.original.value.data(), b.original.value.data());
+  });
+  return v;
+}
+
+wire::Bytes Review::rejects() const {
+  wire::Writer w;
+  for (const auto& e : sorted())
+    if (e.kind == Kind::Reject) write_option(w, e.original);
+  return w.take();
+}
+
+wire::Bytes Review::naks() const {
+  wire::Writer w;
+  for (const auto& e : sorted())
+    if (e.kind != Kind::Reject) write_option(w, e.original.type, e.value);
+  return w.take();
+}
+
+wire::Bytes Review::naks_as_rejects() const {
+  wire::Writer w;
+  for (const auto& e : sorted())
+    if (e.kind == Kind::Nak) write_option(w, e.original);
+  return w.take();
+}
 
 Fsm::Fsm(std::uint16_t protocol, std::string name, OptionsPolicy& policy, FsmLimits limits)
     : protocol_(protocol), name_(std::move(name)), policy_(policy), limits_(limits) {}
@@ -336,22 +377,21 @@ void Fsm::receive_conf_req(const Packet& p, TimePoint now, Output& out) {
   }
 
   Reply reply = Reply::Ack;
-  wire::ByteView reply_data = p.data;
+  wire::Bytes data(p.data.begin(), p.data.end());
   if (review.any_reject()) {
     reply = Reply::Reject;
-    reply_data = review.rejects_.view();
+    data = review.rejects();
   } else if (review.any_nak()) {
     if (!reject_if_disagree) {
       reply = Reply::Nak;
-      reply_data = review.naks_.view();
-    } else if (!review.naks_as_rejects_.view().empty()) {
+      data = review.naks();
+    } else if (auto originals = review.naks_as_rejects(); !originals.empty()) {
       reply = Reply::Reject;
-      reply_data = review.naks_as_rejects_.view();
+      data = std::move(originals);
     }
     // Only hints left under max-failure: drop them and acknowledge.
   }
   const bool good = reply == Reply::Ack;
-  const wire::Bytes data(reply_data.begin(), reply_data.end());  // scr below may reuse buffers
   auto send_reply = [&] {
     switch (reply) {
       case Reply::Ack:

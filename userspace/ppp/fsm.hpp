@@ -77,7 +77,8 @@ struct FsmLimits {
 };
 
 // Collects the verdict on a peer's Configure-Request, option by option.
-// Options not mentioned are acknowledged.
+// Options not mentioned are acknowledged. Replies list options in the order
+// the peer sent them, as RFC 1661 requires.
 class Review {
  public:
   // Nak an option the peer sent, suggesting `value` instead.
@@ -86,14 +87,25 @@ class Review {
   void hint(std::uint8_t type, wire::ByteView value);
   void reject(const Option& original);
 
-  bool any_reject() const { return !rejects_.view().empty(); }
-  bool any_nak() const { return !naks_.view().empty(); }
+  bool any_reject() const;
+  bool any_nak() const;
 
  private:
   friend class Fsm;
-  wire::Writer naks_;
-  wire::Writer rejects_;
-  wire::Writer naks_as_rejects_;  // the originals of Nak'd options, for max-failure
+  enum class Kind : std::uint8_t { Nak, Hint, Reject };
+  struct Entry {
+    Kind kind;
+    Option original;  // its value points into the request: that gives the order
+    wire::Bytes value;
+  };
+  // Writes the options of one reply: rejects, naks, or (after max-failure)
+  // the originals of the naks.
+  wire::Bytes rejects() const;
+  wire::Bytes naks() const;
+  wire::Bytes naks_as_rejects() const;
+  std::vector<Entry> sorted() const;
+
+  std::vector<Entry> entries_;
 };
 
 class Fsm;
