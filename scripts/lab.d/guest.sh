@@ -13,11 +13,16 @@ ip link set lo up
 busybox syslogd -n -O "$LAB_RESULTS/logs/syslog.log" &
 
 echo "lab: VM up, running scenario $lab_scenario (limit ${lab_timeout}s)"
-rc=0
-timeout -k 5 "$lab_timeout" bash "$LAB_REPO/tests/lab/$lab_scenario.sh" 2>&1 | tee "$LAB_RESULTS/logs/scenario.log"
-rc=$(cat "$LAB_RESULTS/scenario.rc" 2>/dev/null || echo 124)
-if [ "$rc" = 124 ] && [ ! -s "$LAB_RESULTS/reason" ]; then
+# timeout's own status is the truth (124 when the limit struck); the pipe
+# through tee would hide it, so it goes through a file.
+{ timeout -k 5 "$lab_timeout" bash "$LAB_REPO/tests/lab/$lab_scenario.sh"; echo $? >/run/scenario.rc; } 2>&1 \
+  | tee "$LAB_RESULTS/logs/scenario.log"
+rc=$(cat /run/scenario.rc)
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
   echo "scenario $lab_scenario hit its ${lab_timeout}s limit" >"$LAB_RESULTS/reason"
+  echo "lab: FAIL: $(cat "$LAB_RESULTS/reason")"
+elif [ "$rc" != 0 ] && [ ! -s "$LAB_RESULTS/reason" ]; then
+  echo "scenario $lab_scenario exited $rc without saying why" >"$LAB_RESULTS/reason"
 fi
 echo "$rc" >"$LAB_RESULTS/exit"
 sync
