@@ -327,6 +327,5 @@ TEST_CASE("auth: credentials that cannot be sent are refused up front") {
   CHECK_FALSE(make_authenticator(AuthProtocol::Pap, {"u", std::string(256, 'p'), {}}));
   CHECK_FALSE(make_authenticator(AuthProtocol::MsChapV2, {"u", std::string(257, 'p'), {}}));
   CHECK(make_authenticator(AuthProtocol::MsChapV2, {"u", std::string(256, 'p'), {}}));
-  CHECK(to_string(AuthProtocol::MsChapV2) == "MS-CHAPv2");
   CHECK(to_string(FailureCategory::Impostor) == "impostor");
 }

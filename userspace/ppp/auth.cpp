@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cstdio>
 
 #include "ppp/auth_text.hpp"
 #include "ppp/chap.hpp"
@@ -10,16 +11,6 @@
 #include "ppp/pap.hpp"
 
 namespace ppp::auth {
-
-std::string_view to_string(AuthProtocol protocol) {
-  switch (protocol) {
-    case AuthProtocol::MsChapV2: return "MS-CHAPv2";
-    case AuthProtocol::MsChapV1: return "MS-CHAP";
-    case AuthProtocol::ChapMd5: return "CHAP-MD5";
-    case AuthProtocol::Pap: return "PAP";
-  }
-  return "?";
-}
 
 std::uint16_t ppp_protocol(AuthProtocol protocol) {
   switch (protocol) {
@@ -75,7 +66,11 @@ FailureCategory mschap_category(unsigned error) {
   return FailureCategory::Rejected;
 }
 
-std::string hex_id(std::uint8_t id) { return "0x" + hex_upper(std::array<std::uint8_t, 1>{id}); }
+std::string hex_id(std::uint8_t id) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%x", id);  // as describe_chap prints ids
+  return buf;
+}
 
 // CHAP-MD5, MS-CHAPv1 and MS-CHAPv2 share the packet flow; they differ in the
 // challenge they accept, the value they answer with, and what Success means.

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "ppp/lcp.hpp"
 #include "ppp/mppe_keys.hpp"
 #include "wire/bytes.hpp"
 #include "wire/result.hpp"
@@ -28,8 +29,8 @@ namespace ppp::auth {
 
 using Clock = std::chrono::steady_clock;
 
-enum class AuthProtocol { MsChapV2, MsChapV1, ChapMd5, Pap };
-std::string_view to_string(AuthProtocol protocol);
+// The protocol LCP agreed on (ppp/lcp.hpp owns the enum and its to_string).
+using ppp::AuthProtocol;
 // 0xC223 for the CHAP family, 0xC023 for PAP.
 std::uint16_t ppp_protocol(AuthProtocol protocol);
 
@@ -79,7 +80,10 @@ class Authenticator {
 struct AuthCredentials {
   std::string username;  // sent as is; MS-CHAPv2 drops "DOMAIN\" only inside its hash
   std::string password;  // wiped inside the machine once no longer needed
-  std::array<std::uint8_t, 16> peer_challenge{};  // 16 random bytes from the caller (MS-CHAPv2)
+  // 16 random bytes from the caller (MS-CHAPv2). Reused if the server
+  // re-challenges with a new id; the server's new challenge still makes the
+  // response fresh.
+  std::array<std::uint8_t, 16> peer_challenge{};
 };
 
 inline constexpr std::size_t kMaxNameLength = 255;
