@@ -63,8 +63,10 @@ pptp::Config config() {
 
 const pptp::TimePoint t0 = pptp::TimePoint{} + 1000s;
 
-// The data as the whole reply stream, from just after SCCRQ or from an
-// established call, then a timer, a hangup and a far timer.
+// The data as the server's stream, from just after SCCRQ or from an
+// established call. The user hangs up part way through (the last input byte
+// picks where, so the fuzzer reaches the hangup states with input still to
+// come), then timers run out and TCP closes.
 void drive(pptp::Control& c, wire::ByteView data, pptp::TimePoint now) {
   Watch w;
   auto step = [&](auto&& fn) {
@@ -73,8 +75,10 @@ void drive(pptp::Control& c, wire::ByteView data, pptp::TimePoint now) {
     w.saw(c, fx, was_done);
     return fx;
   };
-  step([&] { return c.on_bytes(data, now); });
+  const std::size_t split = data.empty() ? 0 : data.size() * data.back() / 255;
+  step([&] { return c.on_bytes(data.first(split), now); });
   step([&] { return c.hangup(now + 1s); });
+  step([&] { return c.on_bytes(data.subspan(split), now + 2s); });
   if (auto d = c.deadline()) step([&] { return c.on_timer(*d); });
   if (auto d = c.deadline()) step([&] { return c.on_timer(*d); });
   if (auto d = c.deadline()) step([&] { return c.on_timer(*d); });

@@ -457,3 +457,22 @@ TEST_CASE("pptp: EOF from the server") {
   CHECK(c.done());
   CHECK(c.on_eof(t0 + 11s).events.empty());
 }
+
+TEST_CASE("pptp: a CDN instead of an OCRP refuses the call") {
+  Control c(config());
+  c.start(t0);
+  deliver(c, sccrp_ok(), t0 + 1s);
+  auto fx = deliver(c, pptp::Cdn{kOurCall, 2, 4, 0, ""}, t0 + 2s);
+  CHECK(only_event<pptp::Failed>(fx) ==
+        pptp::Failed{"server disconnected the call: general error (no resources)", FailureCategory::CallRefused});
+  std::vector<Message> keep;
+  only_sent<pptp::StopCcrq>(fx, keep);
+}
+
+TEST_CASE("pptp: failure categories have stable names for the CLI") {
+  CHECK(pptp::name(FailureCategory::ControlRefused) == "control-refused");
+  CHECK(pptp::name(FailureCategory::CallRefused) == "call-refused");
+  CHECK(pptp::name(FailureCategory::Timeout) == "timeout");
+  CHECK(pptp::name(FailureCategory::ProtocolError) == "protocol-error");
+  CHECK(pptp::name(FailureCategory::PeerClosed) == "peer-closed");
+}
