@@ -1,0 +1,360 @@
+#include "ppp/session.hpp"
+
+#include "ppp/describe.hpp"
+
+
+namespace ppp {
+
+namespace ev = session_event;
+
+std::string_view to_string(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::NoAnswer: return "no-answer";
+    case FailureKind::LcpFailed: return "lcp-failed";
+    case FailureKind::WrongPassword: return "wrong-password";
+    case FailureKind::AuthRefused: return "auth-refused";
+    case FailureKind::Impostor: return "impostor";
+    case FailureKind::AuthProtocol: return "auth-protocol";
+    case FailureKind::MppeServerRefused: return "mppe-server-refused";
+    case FailureKind::MppeWeRefused: return "mppe-we-refused";
+    case FailureKind::IpcpFailed: return "ipcp-failed";
+    case FailureKind::PeerTerminated: return "peer-terminated";
+    case FailureKind::LinkDead: return "link-dead";
+  }
+  return "unknown";
+}
+
+namespace {
+
+FailureKind from_auth(auth::FailureCategory c) {
+  switch (c) {
+    case auth::FailureCategory::WrongPassword: return FailureKind::WrongPassword;
+    case auth::FailureCategory::AccountRestricted:
+    case auth::FailureCategory::PasswordExpired:
+    case auth::FailureCategory::Rejected: return FailureKind::AuthRefused;
+    case auth::FailureCategory::Impostor: return FailureKind::Impostor;
+    case auth::FailureCategory::ProtocolError:
+    case auth::FailureCategory::Timeout: return FailureKind::AuthProtocol;
+  }
+  return FailureKind::AuthProtocol;
+}
+
+bool gives_keys(AuthProtocol a) { return a == AuthProtocol::MsChapV2 || a == AuthProtocol::MsChapV1; }
+
+bool due(const std::optional<TimePoint>& t, TimePoint now) { return t && *t <= now; }
+
+}  // namespace
+
+Session::Session(SessionConfig config)
+    : config_(std::move(config)), lcp_(config_.lcp), ccp_(config_.ccp), ipcp_(config_.ipcp) {}
+
+void Session::absorb(Output& layer, std::optional<TimePoint>& timer, SessionOutput& out) {
+  for (auto& f : layer.frames) out.frames.push_back(std::move(f));
+  if (!layer.discarded.empty()) out.notes.push_back(std::move(layer.discarded));
+  timer = layer.deadline;
+}
+
+SessionOutput Session::start(TimePoint now) {
+  SessionOutput out;
+  phase_ = Phase::Establish;
+  on_lcp(lcp_.up(now), now, out);
+  on_lcp(lcp_.open(now), now, out);
+  finish(out);
+  return out;
+}
+
+SessionOutput Session::receive(wire::ByteView bytes, TimePoint now) {
+  SessionOutput out;
+  auto frame = decode_frame(bytes);
+  if (!frame) {
+    out.notes.push_back("dropped a malformed frame: " + frame.error().reason);
+    finish(out);
+    return out;
+  }
+  const bool network = phase_ == Phase::Network || phase_ == Phase::Running;
+  switch (frame->protocol) {
+    case proto::LCP:
+      lcp_heard_ = true;
+      on_lcp(lcp_.receive(frame->payload, now), now, out);
+      break;
+    case proto::PAP:
+    case proto::CHAP:
+      if (auth_ && auth::ppp_protocol(auth_->protocol()) == frame->protocol)
+        on_auth(auth_->on_packet(frame->payload, now), now, out);
+      else
+        out.notes.push_back("dropped " + protocol_name(frame->protocol) + ": not the agreed authentication");
+      break;
+    case proto::CCP:
+    case proto::IPCP:
+    case proto::CompressedData:
+      // RFC 1661: NCP packets before the network phase are silently discarded.
+      if (!network) {
+        out.notes.push_back("dropped " + protocol_name(frame->protocol) + " before the network phase");
+      } else if (frame->protocol == proto::CCP) {
+        on_ccp(ccp_.receive(frame->payload, now), now, out);
+      } else if (frame->protocol == proto::IPCP) {
+        on_ipcp(ipcp_.receive(frame->payload, now), now, out);
+      } else {
+        // The kernel could not decrypt: ask the server to reset its state.
+        on_ccp(ccp_.request_reset(now), now, out);
+      }
+      break;
+    default:
+      if (lcp_.state() == State::Opened) {
+        on_lcp(lcp_.reject_protocol(frame->protocol, frame->payload, now), now, out);
+      } else {
+        out.notes.push_back("dropped " + protocol_name(frame->protocol) + " before LCP is open");
+      }
+      break;
+  }
+  finish(out);
+  return out;
+}
+
+SessionOutput Session::timeout(TimePoint now) {
+  SessionOutput out;
+  if (due(lcp_timer_, now)) on_lcp(lcp_.timeout(now), now, out);
+  if (due(ccp_timer_, now)) on_ccp(ccp_.timeout(now), now, out);
+  if (due(ipcp_timer_, now)) on_ipcp(ipcp_.timeout(now), now, out);
+  if (due(auth_timer_, now) && auth_) on_auth(auth_->on_timeout(now), now, out);
+  if (due(auth_deadline_, now) && phase_ == Phase::Authenticate) {
+    fail(FailureKind::AuthProtocol, "the server did not finish authentication in time", now, out);
+  }
+  if (due(network_deadline_, now) && phase_ == Phase::Network) {
+    if (!ipcp_up_)
+      fail(FailureKind::IpcpFailed, "the server did not agree on an IP address in time (IPCP)", now, out);
+    else
+      fail(FailureKind::MppeServerRefused, "the server did not complete MPPE negotiation in time (CCP)", now, out);
+  }
+  finish(out);
+  return out;
+}
+
+SessionOutput Session::network_ready(TimePoint now) {
+  SessionOutput out;
+  if (phase_ != Phase::WaitUnit) {
+    finish(out);
+    return out;
+  }
+  phase_ = Phase::Network;
+  network_deadline_ = now + config_.network_timeout;
+  if (keys_) {
+    on_ccp(ccp_.up(now), now, out);
+    on_ccp(ccp_.open(now), now, out);
+  } else {
+    // No keys, no MPPE: only reachable when the profile does not require it.
+    ccp_given_up_ = true;
+  }
+  on_ipcp(ipcp_.up(now), now, out);
+  on_ipcp(ipcp_.open(now), now, out);
+  finish(out);
+  return out;
+}
+
+SessionOutput Session::close(TimePoint now, std::string reason) {
+  SessionOutput out;
+  if (phase_ == Phase::Dead) {
+    out.events.emplace_back(ev::Closed{std::move(reason)});
+  } else if (phase_ != Phase::Terminate) {
+    phase_ = Phase::Terminate;
+    close_reason_ = reason;
+    on_lcp(lcp_.close(now, std::move(reason)), now, out);
+  }
+  finish(out);
+  return out;
+}
+
+void Session::on_lcp(Output&& o, TimePoint now, SessionOutput& out) {
+  absorb(o, lcp_timer_, out);
+  for (auto& e : o.events) {
+    switch (e.kind) {
+      case LayerEvent::Kind::Up: {
+        if (phase_ != Phase::Establish) break;
+        out.events.emplace_back(ev::LinkEstablished{lcp_.outcome()});
+        auto wanted = lcp_.outcome().auth;
+        if (!wanted) {
+          if (config_.ccp.required) {
+            fail(FailureKind::AuthProtocol,
+                 "the server asked for no authentication, so there are no keys for the MPPE the profile requires",
+                 now, out);
+            break;
+          }
+          out.events.emplace_back(ev::Authenticated{});
+          phase_ = Phase::WaitUnit;
+          out.events.emplace_back(ev::NetworkPhase{});
+          break;
+        }
+        if (config_.ccp.required && !gives_keys(*wanted)) {
+          // Refuse before the password goes out under a protocol without keys.
+          fail(FailureKind::AuthProtocol,
+               "the server wants " + std::string(to_string(*wanted)) +
+                   ", which gives no MPPE keys, and the profile requires MPPE",
+               now, out);
+          break;
+        }
+        auto machine = auth::make_authenticator(*wanted, config_.credentials);
+        if (!machine) {
+          fail(FailureKind::AuthProtocol, machine.error().reason, now, out);
+          break;
+        }
+        auth_ = std::move(machine.value());
+        phase_ = Phase::Authenticate;
+        auth_deadline_ = now + config_.auth_timeout;
+        on_auth(auth_->start(now), now, out);
+        break;
+      }
+      case LayerEvent::Kind::Down:
+        if (phase_ != Phase::Terminate && !failed_)
+          fail(FailureKind::PeerTerminated, "the server closed the link", now, out);
+        break;
+      case LayerEvent::Kind::Failed:
+        if (!lcp_heard_) {
+          fail(FailureKind::NoAnswer,
+               "no answer to LCP from the server: GRE (IP protocol 47) is probably blocked between here and the "
+               "server",
+               now, out);
+        } else if (up_sent_) {
+          fail(FailureKind::LinkDead, e.reason, now, out);
+        } else {
+          fail(FailureKind::LcpFailed, e.reason, now, out);
+        }
+        break;
+      case LayerEvent::Kind::Finished:
+        if (phase_ == Phase::Terminate) {
+          out.events.emplace_back(ev::Closed{failed_ ? std::string() : close_reason_});
+          phase_ = Phase::Dead;
+        } else if (!failed_) {
+          fail(FailureKind::PeerTerminated, "the server ended the link", now, out);
+        }
+        break;
+      case LayerEvent::Kind::ProtocolRejected:
+        if (e.protocol == proto::CCP) {
+          on_ccp(ccp_.protocol_rejected(now), now, out);
+        } else if (e.protocol == proto::IPCP) {
+          fail(FailureKind::IpcpFailed, "the server does not run IPCP (Protocol-Reject)", now, out);
+        }
+        break;
+      case LayerEvent::Kind::Started:
+        break;
+    }
+  }
+}
+
+void Session::on_auth(auth::AuthOutput&& o, TimePoint now, SessionOutput& out) {
+  if (!auth_) return;
+  const auto protocol = auth::ppp_protocol(auth_->protocol());
+  for (auto& payload : o.send) out.frames.push_back(encode_frame(protocol, payload));
+  if (!o.dropped.empty()) out.notes.push_back(std::move(o.dropped));
+  auth_timer_ = o.deadline;
+  if (!o.event || phase_ != Phase::Authenticate) return;
+  if (auto* ok = std::get_if<auth::AuthSucceeded>(&*o.event)) {
+    keys_ = ok->keys;
+    auth_deadline_.reset();
+    out.events.emplace_back(ev::Authenticated{auth_->protocol(), keys_, ok->message});
+    phase_ = Phase::WaitUnit;
+    std::optional<MppeMode> hint;
+    if (keys_) {
+      const auto strongest = (config_.ccp.allowed & mppe_bit::S)   ? mppe_bit::S
+                             : (config_.ccp.allowed & mppe_bit::M) ? mppe_bit::M
+                                                                   : mppe_bit::L;
+      hint = MppeMode{mppe_bit::H | strongest};
+    }
+    out.events.emplace_back(ev::NetworkPhase{keys_, hint});
+  } else {
+    const auto& bad = std::get<auth::AuthFailed>(*o.event);
+    fail(from_auth(bad.category), bad.reason, now, out);
+  }
+}
+
+void Session::on_ccp(Output&& o, TimePoint now, SessionOutput& out) {
+  absorb(o, ccp_timer_, out);
+  for (auto& e : o.events) {
+    switch (e.kind) {
+      case LayerEvent::Kind::Up:
+        ccp_up_ = true;
+        maybe_up(out);
+        break;
+      case LayerEvent::Kind::Down:
+        // A renegotiation turns the kernel's transmit encryption off until it
+        // completes: never carry traffic through that window.
+        if (ccp_up_ && !failed_ && phase_ != Phase::Terminate)
+          fail(FailureKind::MppeServerRefused, "the server renegotiated MPPE; the link is closed rather than risk "
+               "clear text", now, out);
+        ccp_up_ = false;
+        break;
+      case LayerEvent::Kind::Failed: {
+        const auto& f = ccp_.failure();
+        const bool we = f && f->kind == CcpFailure::Kind::WeRefused;
+        const std::string reason = f ? f->reason : e.reason;
+        if (config_.ccp.required) {
+          fail(we ? FailureKind::MppeWeRefused : FailureKind::MppeServerRefused, reason, now, out);
+        } else {
+          ccp_given_up_ = true;
+          out.notes.push_back("continuing without MPPE: " + reason);
+          maybe_up(out);
+        }
+        break;
+      }
+      case LayerEvent::Kind::Started:
+      case LayerEvent::Kind::Finished:
+      case LayerEvent::Kind::ProtocolRejected:
+        break;
+    }
+  }
+}
+
+void Session::on_ipcp(Output&& o, TimePoint now, SessionOutput& out) {
+  absorb(o, ipcp_timer_, out);
+  for (auto& e : o.events) {
+    switch (e.kind) {
+      case LayerEvent::Kind::Up:
+        ipcp_up_ = true;
+        maybe_up(out);
+        break;
+      case LayerEvent::Kind::Down:
+        if (ipcp_up_ && !failed_ && phase_ != Phase::Terminate)
+          fail(FailureKind::PeerTerminated, "the server closed IPCP", now, out);
+        ipcp_up_ = false;
+        break;
+      case LayerEvent::Kind::Failed:
+        fail(FailureKind::IpcpFailed, e.reason, now, out);
+        break;
+      case LayerEvent::Kind::Started:
+      case LayerEvent::Kind::Finished:
+      case LayerEvent::Kind::ProtocolRejected:
+        break;
+    }
+  }
+}
+
+void Session::maybe_up(SessionOutput& out) {
+  if (up_sent_ || failed_ || !ipcp_up_ || !(ccp_up_ || ccp_given_up_)) return;
+  up_sent_ = true;
+  phase_ = Phase::Running;
+  network_deadline_.reset();
+  std::optional<CcpOutcome> mppe;
+  if (ccp_up_) mppe = ccp_.outcome();
+  out.events.emplace_back(ev::Up{ipcp_.outcome(), mppe, lcp_.outcome().peer_mru});
+}
+
+void Session::fail(FailureKind kind, std::string reason, TimePoint now, SessionOutput& out) {
+  if (failed_) return;
+  failed_ = true;
+  out.events.emplace_back(ev::Failed{kind, reason});
+  auth_deadline_.reset();
+  network_deadline_.reset();
+  if (phase_ == Phase::Dead || phase_ == Phase::Terminate) return;
+  phase_ = Phase::Terminate;
+  close_reason_ = reason;
+  on_lcp(lcp_.close(now, std::move(reason)), now, out);
+}
+
+void Session::finish(SessionOutput& out) const {
+  std::optional<TimePoint> earliest;
+  for (const auto& t : {lcp_timer_, ccp_timer_, ipcp_timer_, auth_timer_, auth_deadline_, network_deadline_}) {
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  }
+  out.deadline = earliest;
+}
+
+}  // namespace ppp
