@@ -208,23 +208,24 @@ void Session::on_lcp(Output&& o, TimePoint now, SessionOutput& out) {
           fail(FailureKind::PeerTerminated, "the server closed the link", now, out);
         break;
       case LayerEvent::Kind::Failed:
-        if (!lcp_heard_) {
-          fail(FailureKind::NoAnswer,
-               "no answer to LCP from the server: GRE (IP protocol 47) is probably blocked between here and the "
-               "server",
-               now, out);
-        } else if (up_sent_) {
-          fail(FailureKind::LinkDead, e.reason, now, out);
-        } else {
-          fail(FailureKind::LcpFailed, e.reason, now, out);
-        }
-        break;
       case LayerEvent::Kind::Finished:
-        if (phase_ == Phase::Terminate) {
+        if (e.kind == LayerEvent::Kind::Finished && phase_ == Phase::Terminate) {
           out.events.emplace_back(ev::Closed{failed_ ? std::string() : close_reason_});
           phase_ = Phase::Dead;
         } else if (!failed_) {
-          fail(FailureKind::PeerTerminated, "the server ended the link", now, out);
+          // Configure-Requests that time out end in Finished, a policy's
+          // refusal or dead keepalives in Failed: say which it was.
+          if (!lcp_heard_) {
+            fail(FailureKind::NoAnswer,
+                 "no answer to LCP from the server: GRE (IP protocol 47) is probably blocked between here and the "
+                 "server",
+                 now, out);
+          } else if (up_sent_) {
+            fail(e.kind == LayerEvent::Kind::Failed ? FailureKind::LinkDead : FailureKind::PeerTerminated,
+                 e.reason.empty() ? "the server ended the link" : e.reason, now, out);
+          } else {
+            fail(FailureKind::LcpFailed, e.reason.empty() ? "LCP negotiation failed" : e.reason, now, out);
+          }
         }
         break;
       case LayerEvent::Kind::ProtocolRejected:
