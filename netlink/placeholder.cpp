@@ -1,1 +1,0 @@
-// Filled by the netlink work (issue 4).
