@@ -1,0 +1,105 @@
+#include "netlink/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace netlink {
+
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  // close() reports delayed write errors, so the success path checks it.
+  int release_and_close() {
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string err_text(int err) { return std::strerror(err); }
+
+std::string temp_name(const std::string& path) { return path + ".pptpctl-tmp"; }
+
+}  // namespace
+
+wire::Result<std::optional<std::string>> read_whole_file(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::optional<std::string>{};
+    return wire::Error::fatal("cannot read " + path + ": " + err_text(errno));
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return wire::Error::fatal("cannot read " + path + ": " + err_text(errno));
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > (1u << 20)) return wire::Error::fatal("cannot read " + path + ": larger than 1 MiB");
+  }
+  return std::optional<std::string>{std::move(out)};
+}
+
+wire::Result<wire::Unit> replace_file(const std::string& path, const std::string& bytes, mode_t mode) {
+  const std::string tmp = temp_name(path);
+  ::unlink(tmp.c_str());  // a leftover from a crash
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (fd.get() < 0) return wire::Error::fatal("cannot write " + tmp + ": " + err_text(errno));
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd.get(), p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::unlink(tmp.c_str());
+      return wire::Error::fatal("cannot write " + tmp + ": " + err_text(err));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  // The umask may have narrowed the mode given to open().
+  if (::fchmod(fd.get(), mode) < 0 || ::fsync(fd.get()) < 0 || fd.release_and_close() < 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return wire::Error::fatal("cannot write " + tmp + ": " + err_text(err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) < 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return wire::Error::fatal("cannot replace " + path + ": " + err_text(err));
+  }
+  return wire::Unit{};
+}
+
+wire::Result<wire::Unit> replace_with_symlink(const std::string& path, const std::string& target) {
+  const std::string tmp = temp_name(path);
+  ::unlink(tmp.c_str());
+  if (::symlink(target.c_str(), tmp.c_str()) < 0) {
+    return wire::Error::fatal("cannot create the symlink " + tmp + ": " + err_text(errno));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) < 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return wire::Error::fatal("cannot replace " + path + " with a symlink: " + err_text(err));
+  }
+  return wire::Unit{};
+}
+
+}  // namespace netlink

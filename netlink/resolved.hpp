@@ -1,0 +1,25 @@
+#pragma once
+// DNS through systemd-resolved's D-Bus API (org.freedesktop.resolve1.Manager):
+// per-link servers, and for a full tunnel the routing domain "~." plus
+// DefaultRoute, so every query goes to the tunnel's servers. RevertLink drops
+// all of it again. No file is touched.
+#include <string>
+#include <vector>
+
+#include "netlink/applied.hpp"
+#include "netlink/ipv4.hpp"
+#include "userspace/wire/result.hpp"
+
+namespace netlink {
+
+// bus_address empty: the system bus. True only if the bus answers and
+// org.freedesktop.resolve1 has an owner; a missing bus is false, not an error.
+bool resolved_running(const std::string& bus_address);
+
+wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifindex, const std::string& ifname,
+                                        const std::vector<Ipv4>& servers, bool full_tunnel);
+
+// An interface resolved no longer knows (it went away) is AlreadyGone.
+wire::Result<Removed> resolved_revert(const std::string& bus_address, int ifindex, const std::string& ifname);
+
+}  // namespace netlink
