@@ -1,0 +1,300 @@
+#include "netlink/changes.hpp"
+
+#include <net/if.h>
+
+#include "netlink/route_lookup.hpp"
+
+namespace netlink {
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+wire::Result<int> index_of(const std::string& ifname, const std::string& what) {
+  const unsigned idx = if_nametoindex(ifname.c_str());
+  if (idx == 0) return wire::Error::fatal("cannot " + what + ": no interface named " + ifname);
+  return static_cast<int>(idx);
+}
+
+// The kernel addresses interfaces by index. If that index is gone, so is
+// everything that was configured on it.
+bool interface_exists(int ifindex) {
+  char name[IF_NAMESIZE] = {};
+  return ifindex > 0 && if_indextoname(static_cast<unsigned>(ifindex), name) != nullptr;
+}
+
+std::string ip(const nlohmann::json& j, const char* key) { return j.at(key).get<std::string>(); }
+
+Ipv4 parse_or_throw(const std::string& s) {
+  auto a = parse_ipv4(s);
+  if (!a) throw std::invalid_argument(s);
+  return *a;
+}
+
+}  // namespace
+
+wire::Result<RtnlSocket*> Changes::socket() {
+  if (!rtnl_) {
+    auto s = RtnlSocket::open();
+    if (!s) return s.error();
+    rtnl_ = std::make_unique<RtnlSocket>(std::move(*s));
+  }
+  return rtnl_.get();
+}
+
+std::string Changes::role_name(RouteRole role) {
+  switch (role) {
+    case RouteRole::Network:
+      return "network";
+    case RouteRole::Host:
+      return "host";
+    case RouteRole::Default:
+      return "default";
+  }
+  return "network";
+}
+
+std::string Changes::describe_step(const Step& s) {
+  return std::visit(Overloaded{
+                        [](const AddressStep& a) { return "address " + describe(a.address); },
+                        [](const RouteStep& r) {
+                          switch (r.role) {
+                            case RouteRole::Network:
+                              return "route " + describe(r.route);
+                            case RouteRole::Host:
+                              return "host route " + describe(r.route) + " (keeps the server reachable)";
+                            case RouteRole::Default:
+                              return "route " + describe(r.route) + " (half of the default route)";
+                          }
+                          return "route " + describe(r.route);
+                        },
+                        [](const DnsStep& d) {
+                          return "dns for " + d.record.ifname + " via " + std::string(to_string(d.record.backend));
+                        },
+                    },
+                    s);
+}
+
+wire::Result<std::string> Changes::apply_address(const std::string& ifname, const Ipv4& local, const Ipv4& peer) {
+  PeerAddress a{0, ifname, local, peer};
+  auto idx = index_of(ifname, "add address " + describe(a));
+  if (!idx) return idx.error();
+  a.ifindex = *idx;
+  auto rtnl = socket();
+  if (!rtnl) return rtnl.error();
+  auto r = add_peer_address(**rtnl, a);
+  if (!r) return r.error();
+  Step step = AddressStep{a};
+  std::string line = describe_step(step);
+  switch (*r) {
+    case Applied::Added:
+      steps_.push_back(std::move(step));
+      return line;
+    case Applied::AlreadyPresent:
+      return line + " (already present)";
+  }
+  return line;
+}
+
+wire::Result<std::string> Changes::add_route_step(const Route& route, RouteRole role) {
+  auto rtnl = socket();
+  if (!rtnl) return rtnl.error();
+  auto r = netlink::add_route(**rtnl, route);
+  if (!r) return r.error();
+  Step step = RouteStep{route, role};
+  std::string line = describe_step(step);
+  switch (*r) {
+    case Applied::Added:
+      steps_.push_back(std::move(step));
+      return line;
+    case Applied::AlreadyPresent:
+      return line + " (already present)";
+  }
+  return line;
+}
+
+wire::Result<std::string> Changes::add_route(const std::string& ifname, const Ipv4Prefix& dst, std::uint32_t metric) {
+  Route route{dst, std::nullopt, 0, ifname, metric};
+  auto idx = index_of(ifname, "add route " + describe(route));
+  if (!idx) return idx.error();
+  route.ifindex = *idx;
+  return add_route_step(route, RouteRole::Network);
+}
+
+wire::Result<std::string> Changes::pin_host_route(const Ipv4& server, const std::string& tunnel_ifname) {
+  const std::string what = "cannot keep the server " + to_string(server) + " reachable outside the tunnel";
+  auto rtnl = socket();
+  if (!rtnl) return rtnl.error();
+  auto path = lookup_route(**rtnl, server);
+  if (!path) return wire::Error::fatal(what + ": " + path.error().reason);
+  if (path->ifname == tunnel_ifname) {
+    return wire::Error::fatal(what + ": the route to it already goes through " + tunnel_ifname);
+  }
+  Route route{{server, 32}, path->gateway, path->ifindex, path->ifname, 0};
+  return add_route_step(route, RouteRole::Host);
+}
+
+wire::Result<std::string> Changes::add_default_route(const std::string& ifname, std::uint32_t metric) {
+  Route low{{{0, 0, 0, 0}, 1}, std::nullopt, 0, ifname, metric};
+  Route high{{{128, 0, 0, 0}, 1}, std::nullopt, 0, ifname, metric};
+  auto idx = index_of(ifname, "add a default route via " + ifname);
+  if (!idx) return idx.error();
+  low.ifindex = high.ifindex = *idx;
+  // If the second half fails, the first stays recorded for undo().
+  auto a = add_route_step(low, RouteRole::Default);
+  if (!a) return a.error();
+  auto b = add_route_step(high, RouteRole::Default);
+  if (!b) return b.error();
+  std::string line = "default route dev " + ifname + " (as 0.0.0.0/1 and 128.0.0.0/1";
+  if (metric != 0) line += ", metric " + std::to_string(metric);
+  return line + ", above any existing default)";
+}
+
+wire::Result<std::string> Changes::apply_dns(const std::string& ifname, const std::vector<Ipv4>& servers,
+                                             bool full_tunnel, const DnsOptions& options) {
+  auto idx = index_of(ifname, "set DNS servers for " + ifname);
+  if (!idx) return idx.error();
+  auto r = dns_apply(ifname, *idx, servers, full_tunnel, options);
+  if (!r) return r.error();
+  steps_.push_back(DnsStep{r->record});
+  return r->description;
+}
+
+wire::Result<std::string> Changes::undo_step(const Step& s) {
+  const std::string what = describe_step(s);
+  return std::visit(
+      Overloaded{
+          [&](const AddressStep& a) -> wire::Result<std::string> {
+            if (!interface_exists(a.address.ifindex)) return what + ": gone with " + a.address.ifname;
+            auto rtnl = socket();
+            if (!rtnl) return rtnl.error();
+            auto r = remove_peer_address(**rtnl, a.address);
+            if (!r) return r.error();
+            switch (*r) {
+              case Removed::Removed:
+                return "removed " + what;
+              case Removed::AlreadyGone:
+                return what + ": already gone";
+            }
+            return what;
+          },
+          [&](const RouteStep& rs) -> wire::Result<std::string> {
+            if (!interface_exists(rs.route.ifindex)) return what + ": gone with " + rs.route.ifname;
+            auto rtnl = socket();
+            if (!rtnl) return rtnl.error();
+            auto r = remove_route(**rtnl, rs.route);
+            if (!r) return r.error();
+            switch (*r) {
+              case Removed::Removed:
+                return "removed " + what;
+              case Removed::AlreadyGone:
+                return what + ": already gone";
+            }
+            return what;
+          },
+          [&](const DnsStep& d) -> wire::Result<std::string> { return dns_undo(d.record); },
+      },
+      s);
+}
+
+UndoReport Changes::undo() {
+  UndoReport report;
+  std::vector<Step> kept;
+  while (!steps_.empty()) {
+    Step s = std::move(steps_.back());
+    steps_.pop_back();
+    auto r = undo_step(s);
+    if (r) {
+      report.done.push_back(*r);
+    } else {
+      report.failed.push_back(r.error().reason);
+      kept.push_back(std::move(s));
+    }
+  }
+  // What could not be undone stays recorded, in the original order, so a
+  // later undo (or `pptpctl down`) can try again.
+  steps_.assign(std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend()));
+  return report;
+}
+
+nlohmann::json Changes::to_json() const {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const Step& s : steps_) {
+    steps.push_back(std::visit(Overloaded{
+                                   [](const AddressStep& a) {
+                                     return nlohmann::json{{"kind", "address"},
+                                                           {"ifname", a.address.ifname},
+                                                           {"ifindex", a.address.ifindex},
+                                                           {"local", to_string(a.address.local)},
+                                                           {"peer", to_string(a.address.peer)}};
+                                   },
+                                   [](const RouteStep& r) {
+                                     nlohmann::json j{{"kind", "route"},
+                                                      {"role", role_name(r.role)},
+                                                      {"dst", to_string(r.route.dst)},
+                                                      {"ifname", r.route.ifname},
+                                                      {"ifindex", r.route.ifindex},
+                                                      {"metric", r.route.metric}};
+                                     if (r.route.gateway) j["gateway"] = to_string(*r.route.gateway);
+                                     return j;
+                                   },
+                                   [](const DnsStep& d) {
+                                     nlohmann::json j = netlink::to_json(d.record);
+                                     j["kind"] = "dns";
+                                     return j;
+                                   },
+                               },
+                               s));
+  }
+  return nlohmann::json{{"version", 1}, {"steps", steps}};
+}
+
+wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
+  const std::string bad = "cannot read the record of network changes: ";
+  Changes c;
+  try {
+    if (!j.is_object() || j.at("version").get<int>() != 1) return wire::Error::fatal(bad + "unknown version");
+    for (const auto& s : j.at("steps")) {
+      const auto kind = s.at("kind").get<std::string>();
+      if (kind == "address") {
+        PeerAddress a{s.at("ifindex").get<int>(), s.at("ifname").get<std::string>(), parse_or_throw(ip(s, "local")),
+                      parse_or_throw(ip(s, "peer"))};
+        c.steps_.push_back(AddressStep{a});
+      } else if (kind == "route") {
+        const auto dst = parse_prefix(ip(s, "dst"));
+        if (!dst) throw std::invalid_argument("dst");
+        Route r{*dst, std::nullopt, s.at("ifindex").get<int>(), s.at("ifname").get<std::string>(),
+                s.at("metric").get<std::uint32_t>()};
+        if (s.contains("gateway")) r.gateway = parse_or_throw(ip(s, "gateway"));
+        const auto role = s.at("role").get<std::string>();
+        RouteRole rr = RouteRole::Network;
+        if (role == "host") {
+          rr = RouteRole::Host;
+        } else if (role == "default") {
+          rr = RouteRole::Default;
+        } else if (role != "network") {
+          throw std::invalid_argument(role);
+        }
+        c.steps_.push_back(RouteStep{r, rr});
+      } else if (kind == "dns") {
+        auto d = dns_record_from_json(s);
+        if (!d) return d.error();
+        c.steps_.push_back(DnsStep{*d});
+      } else {
+        return wire::Error::fatal(bad + "unknown step \"" + kind + "\"");
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    return wire::Error::fatal(bad + "a field is missing or has the wrong type");
+  } catch (const std::invalid_argument& e) {
+    return wire::Error::fatal(bad + "\"" + e.what() + "\" is not a valid value");
+  }
+  return c;
+}
+
+}  // namespace netlink
