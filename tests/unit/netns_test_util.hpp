@@ -98,10 +98,10 @@ inline Result run_in_netns(const std::function<void(Checks&)>& body) {
 
 }  // namespace netns_test
 
-// Runs body in a private netns and reports through doctest.
-#define NETNS_RUN(body)                                                  \
+// Runs the body (a lambda taking Checks&) in a private netns and reports through doctest.
+#define NETNS_RUN(...)                                                   \
   do {                                                                   \
-    const auto netns_result_ = netns_test::run_in_netns(body);           \
+    const auto netns_result_ = netns_test::run_in_netns(__VA_ARGS__);           \
     if (netns_result_.outcome == netns_test::Outcome::Skipped) {         \
       MESSAGE(netns_result_.text);                                       \
     } else {                                                             \
