@@ -1,1 +1,0 @@
-// Filled by the profile work (issue 4).
