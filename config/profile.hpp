@@ -1,0 +1,139 @@
+#pragma once
+// A connection profile: /etc/pptpctl/NAME.json (the directory can be moved
+// with --config-dir DIR or PPTPCTL_CONFIG_DIR, see config_dir.hpp).
+//
+// Keys, with their defaults (the struct below carries the same defaults, so
+// this list and the code cannot disagree silently: tests pin both):
+//
+//   "server":            required. IPv4 literal or host name, kept as text;
+//                        resolving it is the daemon's job.
+//   "username":          required. 1..255 bytes, no control characters;
+//                        may be DOMAIN\\user.
+//   "password_file":     path to a file holding the password, relative to
+//                        the profile's directory or absolute. Mode 0600 (or
+//                        stricter), owned by root or the invoking user, not
+//                        a symlink, at most 1 KiB; one trailing newline is
+//                        dropped. Preferred over...
+//   "password":          ...the password inline; then the profile itself must
+//                        be mode 0600. Exactly one of the two is required.
+//   "auth":              ["mschap-v2"]. Non-empty, no duplicates, in order of
+//                        preference; any of "mschap-v2", "mschap",
+//                        "chap-md5", "pap".
+//   "mppe":              {"required": true, "bits": [128], "stateful": false}.
+//                        bits: non-empty subset of 40, 56, 128. required
+//                        false lets the link come up unencrypted. stateful
+//                        true allows stateful MPPE if the server insists.
+//   "routes":            []. IPv4 networks "a.b.c.d/len", len 0..32, host
+//                        bits zero, sent through the tunnel.
+//   "default_route":     false. Send all traffic through the tunnel.
+//   "dns":               {"use_peer": true}. Use the DNS servers IPCP offers.
+//   "mtu":               1400, 576..1500.
+//   "mru":               1500, 576..1500.
+//   "interface":         "pptp-" + profile name, cut to 15 characters (the
+//                        kernel's limit). 1..15 of [A-Za-z0-9_.-], not "."
+//                        or "..".
+//   "lcp_echo":          {"interval_s": 10, "failures": 3}. interval_s
+//                        0..3600 (0: no keepalive), failures 1..100.
+//   "connect_timeout_s": 30, 5..300.
+//   "debug":             false. Log every packet (passwords hidden).
+//
+// Any other key is an error, as is a key given twice.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "config/secret.hpp"
+#include "userspace/wire/result.hpp"
+
+namespace config {
+
+// Same members, same order as ppp::AuthProtocol; the config library does not
+// link the protocol core, so the daemon maps one onto the other.
+enum class AuthMethod : std::uint8_t { MsChapV2, MsChapV1, ChapMd5, Pap };
+std::string_view to_string(AuthMethod m);  // the profile's spelling: "mschap-v2", ...
+
+struct Route {
+  std::array<std::uint8_t, 4> network{};  // host bits are zero
+  std::uint8_t prefix = 0;                // 0..32
+  std::uint32_t network_host_order() const;
+  bool operator==(const Route&) const = default;
+};
+std::string to_string(const Route& r);  // "203.0.113.0/24"
+
+struct MppeBits {
+  bool b40 = false;
+  bool b56 = false;
+  bool b128 = true;
+  bool operator==(const MppeBits&) const = default;
+};
+
+struct Mppe {
+  bool required = true;
+  MppeBits bits{};
+  bool stateful = false;
+  bool operator==(const Mppe&) const = default;
+};
+
+struct Dns {
+  bool use_peer = true;
+  bool operator==(const Dns&) const = default;
+};
+
+struct LcpEcho {
+  std::uint16_t interval_s = 10;  // 0: no keepalive
+  std::uint8_t failures = 3;
+  bool operator==(const LcpEcho&) const = default;
+};
+
+inline constexpr std::size_t kMaxProfileBytes = 64 * 1024;
+inline constexpr std::size_t kMaxPasswordBytes = Secret::kCapacity;
+inline constexpr std::size_t kMaxUsernameBytes = 255;
+inline constexpr std::size_t kMaxInterfaceChars = 15;  // IFNAMSIZ - 1
+
+struct Profile {
+  std::string name;  // the profile's name, "office" for office.json
+  std::string path;  // the file it came from, for messages
+
+  std::string server;
+  std::string username;
+  // Where the password came from: a file (this path, resolved against the
+  // profile's directory) or, when empty, the profile itself.
+  std::string password_file;
+  // Filled by parse_profile for an inline password, by load_profile from
+  // password_file.
+  Secret password;
+
+  std::vector<AuthMethod> auth{AuthMethod::MsChapV2};
+  Mppe mppe{};
+  std::vector<Route> routes{};
+  bool default_route = false;
+  Dns dns{};
+  std::uint16_t mtu = 1400;
+  std::uint16_t mru = 1500;
+  std::string interface;  // never empty after parsing: defaulted from name
+  LcpEcho lcp_echo{};
+  std::uint16_t connect_timeout_s = 30;
+  bool debug = false;
+};
+
+// Parses and validates a profile's text. Pure: reads no files, so the
+// password of a password_file profile is still empty afterwards.
+// `profile_path` names the file in messages and anchors a relative
+// password_file. `profile_name` gives the default interface name.
+// Never throws for any input.
+wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view profile_path,
+                                    std::string_view profile_name);
+
+// Reads CONFIG_DIR/NAME.json and the password file it names, with the
+// permission checks described above.
+wire::Result<Profile> load_profile(std::string_view name, std::string_view config_dir);
+
+// The profile with every default filled in, for `status --json` and
+// debugging. The password is never included, only password_file if set.
+nlohmann::json to_json(const Profile& p);
+
+}  // namespace config

@@ -1,0 +1,49 @@
+#include <nlohmann/json.hpp>
+
+#include "config/ipv4.hpp"
+#include "config/profile.hpp"
+
+namespace config {
+
+std::uint32_t Route::network_host_order() const {
+  return (std::uint32_t{network[0]} << 24) | (std::uint32_t{network[1]} << 16) |
+         (std::uint32_t{network[2]} << 8) | std::uint32_t{network[3]};
+}
+
+std::string to_string(const Route& r) { return to_string(r.network) + "/" + std::to_string(r.prefix); }
+
+// Every key with its effective value, so what the daemon will do can be read
+// off one place. Written with the profile's own key names, it parses back to
+// the same profile when the password comes from a file.
+nlohmann::json to_json(const Profile& p) {
+  using nlohmann::json;
+  json auth = json::array();
+  for (AuthMethod m : p.auth) auth.push_back(std::string(to_string(m)));
+  json bits = json::array();
+  if (p.mppe.bits.b40) bits.push_back(40);
+  if (p.mppe.bits.b56) bits.push_back(56);
+  if (p.mppe.bits.b128) bits.push_back(128);
+  json routes = json::array();
+  for (const Route& r : p.routes) routes.push_back(to_string(r));
+
+  json out = {
+      {"server", p.server},
+      {"username", p.username},
+      {"auth", auth},
+      {"mppe", {{"required", p.mppe.required}, {"bits", bits}, {"stateful", p.mppe.stateful}}},
+      {"routes", routes},
+      {"default_route", p.default_route},
+      {"dns", {{"use_peer", p.dns.use_peer}}},
+      {"mtu", p.mtu},
+      {"mru", p.mru},
+      {"interface", p.interface},
+      {"lcp_echo", {{"interval_s", p.lcp_echo.interval_s}, {"failures", p.lcp_echo.failures}}},
+      {"connect_timeout_s", p.connect_timeout_s},
+      {"debug", p.debug},
+  };
+  // The password itself never leaves the Secret; only where it lives.
+  if (!p.password_file.empty()) out["password_file"] = p.password_file;
+  return out;
+}
+
+}  // namespace config

@@ -1,0 +1,388 @@
+// parse_profile: defaults, every key's type and range errors with their exact
+// wording, unknown keys, password sources. No files are touched.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "config/profile.hpp"
+
+using namespace config;
+
+namespace {
+
+// A valid minimal profile with `extra` members appended.
+std::string profile_text(std::string_view extra = {}) {
+  std::string text = R"({"server": "192.0.2.1", "username": "alice", "password_file": "office.secret")";
+  if (!extra.empty()) text += std::string(", ") + std::string(extra);
+  return text + "}";
+}
+
+wire::Result<Profile> parse(std::string_view text, std::string_view name = "office") {
+  return parse_profile(text, "/etc/pptpctl/office.json", name);
+}
+
+std::string error_of(std::string_view text) {
+  auto r = parse(text);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == wire::ErrorKind::Fatal);
+  return r.error().reason;
+}
+
+std::string error_with(std::string_view extra) { return error_of(profile_text(extra)); }
+
+constexpr std::string_view kFile = "/etc/pptpctl/office.json: ";
+
+}  // namespace
+
+TEST_CASE("config: a minimal profile gets every documented default") {
+  auto r = parse(profile_text());
+  REQUIRE(r.ok());
+  const Profile& p = *r;
+  CHECK(p.name == "office");
+  CHECK(p.path == "/etc/pptpctl/office.json");
+  CHECK(p.server == "192.0.2.1");
+  CHECK(p.username == "alice");
+  CHECK(p.password_file == "/etc/pptpctl/office.secret");
+  CHECK(p.password.empty());
+  CHECK(p.auth == std::vector<AuthMethod>{AuthMethod::MsChapV2});
+  CHECK(p.mppe.required);
+  CHECK(p.mppe.bits == MppeBits{false, false, true});
+  CHECK_FALSE(p.mppe.stateful);
+  CHECK(p.routes.empty());
+  CHECK_FALSE(p.default_route);
+  CHECK(p.dns.use_peer);
+  CHECK(p.mtu == 1400);
+  CHECK(p.mru == 1500);
+  CHECK(p.interface == "pptp-office");
+  CHECK(p.lcp_echo.interval_s == 10);
+  CHECK(p.lcp_echo.failures == 3);
+  CHECK(p.connect_timeout_s == 30);
+  CHECK_FALSE(p.debug);
+}
+
+TEST_CASE("config: every key given is read") {
+  auto r = parse(R"({
+    "server": "vpn.example.com", "username": "CORP\\alice", "password": "s3cret",
+    "auth": ["pap", "mschap-v2", "chap-md5", "mschap"],
+    "mppe": {"required": false, "bits": [40, 128, 56], "stateful": true},
+    "routes": ["203.0.113.0/24", "10.0.0.0/8", "0.0.0.0/0", "198.51.100.7/32"],
+    "default_route": true, "dns": {"use_peer": false}, "mtu": 576, "mru": 1500,
+    "interface": "vpn0", "lcp_echo": {"interval_s": 0, "failures": 100},
+    "connect_timeout_s": 300, "debug": true })");
+  REQUIRE(r.ok());
+  const Profile& p = *r;
+  CHECK(p.server == "vpn.example.com");
+  CHECK(p.username == "CORP\\alice");
+  CHECK(p.password.reveal() == "s3cret");
+  CHECK(p.password_file.empty());
+  CHECK(p.auth == std::vector<AuthMethod>{AuthMethod::Pap, AuthMethod::MsChapV2,
+                                          AuthMethod::ChapMd5, AuthMethod::MsChapV1});
+  CHECK(p.mppe == Mppe{false, MppeBits{true, true, true}, true});
+  REQUIRE(p.routes.size() == 4);
+  CHECK(p.routes[0] == Route{{203, 0, 113, 0}, 24});
+  CHECK(p.routes[0].network_host_order() == 0xCB007100u);
+  CHECK(p.routes[1] == Route{{10, 0, 0, 0}, 8});
+  CHECK(p.routes[2] == Route{{0, 0, 0, 0}, 0});
+  CHECK(p.routes[3] == Route{{198, 51, 100, 7}, 32});
+  CHECK(p.default_route);
+  CHECK_FALSE(p.dns.use_peer);
+  CHECK(p.mtu == 576);
+  CHECK(p.interface == "vpn0");
+  CHECK(p.lcp_echo == LcpEcho{0, 100});
+  CHECK(p.connect_timeout_s == 300);
+  CHECK(p.debug);
+}
+
+TEST_CASE("config: the top level must be an object") {
+  CHECK(error_of("[1, 2]") ==
+        std::string(kFile) + "expected a JSON object at the top level, got an array");
+  CHECK(error_of("\"office\"") ==
+        std::string(kFile) + "expected a JSON object at the top level, got \"office\"");
+}
+
+TEST_CASE("config: unknown keys are errors, with a suggestion when one is close") {
+  CHECK(error_with(R"("rootes": [])") ==
+        std::string(kFile) + R"(unknown key "rootes" (did you mean "routes"?))");
+  CHECK(error_with(R"("MTU": 1400)") ==
+        std::string(kFile) + R"(unknown key "MTU" (did you mean "mtu"?))");
+  CHECK(error_with(R"("mppe": {"bit": [128]})") ==
+        std::string(kFile) + R"(mppe: unknown key "bit" (did you mean "bits"?))");
+  CHECK(error_with(R"("lcp_echo": {"intervall_s": 5})") ==
+        std::string(kFile) + R"(lcp_echo: unknown key "intervall_s" (did you mean "interval_s"?))");
+  CHECK(error_with(R"("dns": {"servers": ["1.1.1.1"]})") ==
+        std::string(kFile) + R"(dns: unknown key "servers"; the keys allowed here are "use_peer")");
+  // A misspelt required key is reported as the typo, not as the key missing.
+  CHECK(error_of(R"({"sever": "192.0.2.1", "username": "a", "password": "p"})") ==
+        std::string(kFile) + R"(unknown key "sever" (did you mean "server"?))");
+  CHECK(error_with(R"("colour": "blue")").find(R"(unknown key "colour"; the keys allowed here are "server", "username")") !=
+        std::string::npos);
+}
+
+TEST_CASE("config: a key given twice is an error") {
+  CHECK(error_with(R"("mtu": 1400, "mtu": 1300)") ==
+        std::string(kFile) + R"(key "mtu" appears more than once)");
+  CHECK(error_with(R"("password_file": "other.secret")") ==
+        std::string(kFile) + R"(key "password_file" appears more than once)");
+  CHECK(error_with(R"("mppe": {"bits": [40], "bits": [128]})") ==
+        std::string(kFile) + R"(mppe: key "bits" appears more than once)");
+}
+
+TEST_CASE("config: required keys") {
+  CHECK(error_of(R"({"username": "alice", "password": "x"})") ==
+        std::string(kFile) +
+            R"(missing required key "server" (the PPTP server's IPv4 address or host name))");
+  CHECK(error_of(R"({"server": "192.0.2.1", "password": "x"})") ==
+        std::string(kFile) + R"(missing required key "username" (the name to log in with))");
+}
+
+TEST_CASE("config: server is an IPv4 literal or a host name") {
+  const auto with_server = [](std::string_view s) {
+    return std::string(R"({"username": "alice", "password": "x", "server": )") + std::string(s) + "}";
+  };
+  CHECK(parse(with_server(R"("vpn-1.corp.example.")")).ok());
+  CHECK(parse(with_server(R"("localhost")")).ok());
+  CHECK(error_of(with_server("42")) == std::string(kFile) + "server: expected a string, got 42");
+  CHECK(error_of(with_server(R"("192.0.2.256")")) ==
+        std::string(kFile) +
+            R"(server: expected an IPv4 address like 192.0.2.1 or a host name, got "192.0.2.256")");
+  CHECK(error_of(with_server(R"("2001:db8::1")")) ==
+        std::string(kFile) +
+            R"(server: expected an IPv4 address or a host name (PPTP runs over IPv4 only), got "2001:db8::1")");
+  CHECK(error_of(with_server(R"("bad host")")) ==
+        std::string(kFile) + R"(server: expected an IPv4 address or a host name, got "bad host")");
+  CHECK(error_of(with_server(R"("")")) ==
+        std::string(kFile) + R"(server: expected an IPv4 address or a host name, got "")");
+}
+
+TEST_CASE("config: username") {
+  const auto with_user = [](std::string_view u) {
+    return std::string(R"({"server": "192.0.2.1", "password": "x", "username": )") + std::string(u) + "}";
+  };
+  CHECK(error_of(with_user(R"("")")) == std::string(kFile) + R"(username: expected a non-empty string, got "")");
+  CHECK(error_of(with_user("null")) == std::string(kFile) + "username: expected a string, got null");
+  CHECK(error_of(with_user('"' + std::string(256, 'a') + '"')) ==
+        std::string(kFile) + "username: expected at most 255 bytes, got 256");
+  CHECK(parse(with_user('"' + std::string(255, 'a') + '"')).ok());
+  CHECK(error_of(with_user(R"("al\u0000ice")")) ==
+        std::string(kFile) + R"(username: expected no control characters, got "al\u0000ice")");
+}
+
+TEST_CASE("config: exactly one of password and password_file") {
+  CHECK(error_of(R"({"server": "192.0.2.1", "username": "alice"})") ==
+        std::string(kFile) +
+            R"(no password: set "password_file" (a file only root can read) or "password")");
+  CHECK(error_with(R"("password": "x")") ==
+        std::string(kFile) + R"("password" and "password_file" are both set; keep exactly one)");
+}
+
+TEST_CASE("config: password_file is resolved next to the profile") {
+  CHECK(parse(profile_text())->password_file == "/etc/pptpctl/office.secret");
+  auto abs = parse(R"({"server": "192.0.2.1", "username": "a", "password_file": "/root/vpn.pw"})");
+  CHECK(abs->password_file == "/root/vpn.pw");
+  auto no_dir = parse_profile(profile_text(), "office.json", "office");
+  CHECK(no_dir->password_file == "office.secret");
+  CHECK(error_of(R"({"server": "192.0.2.1", "username": "a", "password_file": ""})") ==
+        std::string(kFile) + R"(password_file: expected a path to the file holding the password, got "")");
+  CHECK(error_of(R"({"server": "192.0.2.1", "username": "a", "password_file": ["x"]})") ==
+        std::string(kFile) + "password_file: expected a string, got an array");
+}
+
+TEST_CASE("config: an inline password never appears in an error") {
+  const std::string secret = "hunter2-SECRET";
+  const auto base = [&](std::string_view rest) {
+    return R"({"server": "192.0.2.1", "username": "alice", "password": ")" + secret + '"' +
+           std::string(rest) + "}";
+  };
+  for (std::string_view bad : {R"(, "mtu": 1)", R"(, "rootes": [])", R"(, "mtu": 1, "mtu": 2)",
+                               ", ]", R"(, "auth": ["x"])"}) {
+    auto r = parse(base(bad));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().reason.find("hunter2") == std::string::npos);
+  }
+  // An unterminated password with a raw newline: nlohmann quotes "last read"
+  // text, which is cut from the message.
+  auto r = parse(R"({"server": "192.0.2.1", "username": "a", "password": "hunter2)" "\n" R"("})");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().reason.find("hunter2") == std::string::npos);
+  CHECK(r.error().reason.rfind("/etc/pptpctl/office.json:1:", 0) == 0);
+
+  CHECK(error_of(R"({"server": "192.0.2.1", "username": "a", "password": 1234})") ==
+        std::string(kFile) + "password: expected a string, got an integer");
+  CHECK(error_of(R"({"server": "192.0.2.1", "username": "a", "password": ""})") ==
+        std::string(kFile) + "password: expected a non-empty string");
+  CHECK(error_of(R"({"server": "192.0.2.1", "username": "a", "password": ")" + std::string(1025, 'x') +
+                 R"("})") == std::string(kFile) + "password: is longer than 1024 bytes");
+}
+
+TEST_CASE("config: auth methods") {
+  CHECK(error_with(R"("auth": [])") ==
+        std::string(kFile) +
+            R"(auth: expected a non-empty array of "mschap-v2", "mschap", "chap-md5", "pap", got an array)");
+  CHECK(error_with(R"("auth": "pap")") ==
+        std::string(kFile) +
+            R"(auth: expected a non-empty array of "mschap-v2", "mschap", "chap-md5", "pap", got "pap")");
+  CHECK(error_with(R"("auth": ["mschap-v2", "md5"])") ==
+        std::string(kFile) +
+            R"(auth[1]: expected one of "mschap-v2", "mschap", "chap-md5", "pap", got "md5")");
+  CHECK(error_with(R"("auth": ["pap", 3])") ==
+        std::string(kFile) + R"(auth[1]: expected one of "mschap-v2", "mschap", "chap-md5", "pap", got 3)");
+  CHECK(error_with(R"("auth": ["pap", "mschap", "pap"])") ==
+        std::string(kFile) + R"(auth[2]: "pap" is listed twice)");
+}
+
+TEST_CASE("config: mppe") {
+  CHECK(error_with(R"("mppe": {"bits": [128, 64]})") ==
+        std::string(kFile) + "mppe.bits[1]: expected one of 40, 56, 128, got 64");
+  CHECK(error_with(R"("mppe": {"bits": ["128"]})") ==
+        std::string(kFile) + R"(mppe.bits[0]: expected one of 40, 56, 128, got "128")");
+  CHECK(error_with(R"("mppe": {"bits": [128.0]})") ==
+        std::string(kFile) + "mppe.bits[0]: expected one of 40, 56, 128, got 128.0");
+  CHECK(error_with(R"("mppe": {"bits": []})") ==
+        std::string(kFile) + "mppe.bits: expected a non-empty array of 40, 56, 128, got an array");
+  CHECK(error_with(R"("mppe": {"bits": [40, 40]})") ==
+        std::string(kFile) + "mppe.bits[1]: 40 is listed twice");
+  CHECK(error_with(R"("mppe": {"required": "yes"})") ==
+        std::string(kFile) + R"(mppe.required: expected true or false, got "yes")");
+  CHECK(error_with(R"("mppe": {"stateful": 1})") ==
+        std::string(kFile) + "mppe.stateful: expected true or false, got 1");
+  CHECK(error_with(R"("mppe": true)") == std::string(kFile) + "mppe: expected an object, got true");
+  auto partial = parse(profile_text(R"("mppe": {"required": false})"));
+  REQUIRE(partial.ok());
+  CHECK(partial->mppe == Mppe{false, MppeBits{false, false, true}, false});
+}
+
+TEST_CASE("config: routes are IPv4 networks with host bits zero") {
+  CHECK(error_with(R"("routes": ["203.0.113.1/24"])") ==
+        std::string(kFile) +
+            R"(routes[0]: expected an IPv4 network like "203.0.113.0/24", got "203.0.113.1/24" (host bits must be zero; did you mean 203.0.113.0/24?))");
+  CHECK(error_with(R"("routes": ["10.0.0.0/8", "10.0.0.0/33"])") ==
+        std::string(kFile) +
+            R"(routes[1]: expected an IPv4 network like "203.0.113.0/24", got "10.0.0.0/33" (the prefix length must be 0 to 32))");
+  CHECK(error_with(R"("routes": ["banana"])") ==
+        std::string(kFile) +
+            R"(routes[0]: expected an IPv4 network like "203.0.113.0/24", got "banana" (the prefix length is missing))");
+  CHECK(error_with(R"("routes": ["10.0.0/8"])") ==
+        std::string(kFile) +
+            R"(routes[0]: expected an IPv4 network like "203.0.113.0/24", got "10.0.0/8" (the address is not a dotted quad like 203.0.113.0))");
+  CHECK(error_with(R"("routes": ["10.0.0.0"])").find("(the prefix length is missing)") != std::string::npos);
+  CHECK(error_with(R"("routes": [24])") ==
+        std::string(kFile) + R"(routes[0]: expected an IPv4 network like "203.0.113.0/24", got 24)");
+  CHECK(error_with(R"("routes": "10.0.0.0/8")") ==
+        std::string(kFile) +
+            R"(routes: expected an array of IPv4 networks like "203.0.113.0/24", got "10.0.0.0/8")");
+  CHECK(error_with(R"("routes": ["10.0.0.0/8", "10.0.0.0/8"])") ==
+        std::string(kFile) + R"(routes[1]: "10.0.0.0/8" is listed twice)");
+}
+
+TEST_CASE("config: integer keys and their ranges") {
+  CHECK(error_with(R"("mtu": 9000)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got 9000");
+  CHECK(error_with(R"("mtu": 575)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got 575");
+  CHECK(error_with(R"("mtu": -1400)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got -1400");
+  CHECK(error_with(R"("mtu": 1400.5)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got 1400.5");
+  CHECK(error_with(R"("mtu": "1400")") == std::string(kFile) + R"(mtu: expected an integer from 576 to 1500, got "1400")");
+  CHECK(error_with(R"("mru": 1501)") == std::string(kFile) + "mru: expected an integer from 576 to 1500, got 1501");
+  CHECK(error_with(R"("connect_timeout_s": 4)") ==
+        std::string(kFile) + "connect_timeout_s: expected an integer from 5 to 300, got 4");
+  CHECK(error_with(R"("lcp_echo": {"interval_s": 3601})") ==
+        std::string(kFile) + "lcp_echo.interval_s: expected an integer from 0 to 3600, got 3601");
+  CHECK(error_with(R"("lcp_echo": {"failures": 0})") ==
+        std::string(kFile) + "lcp_echo.failures: expected an integer from 1 to 100, got 0");
+  CHECK(error_with(R"("lcp_echo": {"failures": 18446744073709551615})") ==
+        std::string(kFile) + "lcp_echo.failures: expected an integer from 1 to 100, got 18446744073709551615");
+  CHECK(error_with(R"("lcp_echo": [])") == std::string(kFile) + "lcp_echo: expected an object, got an array");
+  CHECK(parse(profile_text(R"("mtu": 1500, "mru": 576, "connect_timeout_s": 5)")).ok());
+}
+
+TEST_CASE("config: boolean keys") {
+  CHECK(error_with(R"("default_route": "true")") ==
+        std::string(kFile) + R"(default_route: expected true or false, got "true")");
+  CHECK(error_with(R"("debug": null)") == std::string(kFile) + "debug: expected true or false, got null");
+  CHECK(error_with(R"("dns": {"use_peer": 0})") ==
+        std::string(kFile) + "dns.use_peer: expected true or false, got 0");
+}
+
+TEST_CASE("config: interface name default is cut to the kernel's 15 characters") {
+  auto r = parse_profile(profile_text(), "x/abcdefghijklmnopqrst.json", "abcdefghijklmnopqrst");
+  REQUIRE(r.ok());
+  CHECK(r->interface == "pptp-abcdefghij");
+  CHECK(r->interface.size() == 15);
+  CHECK(parse_profile(profile_text(), "x/a.json", "a")->interface == "pptp-a");
+}
+
+TEST_CASE("config: interface name validation") {
+  const std::string expected = "interface: expected 1 to 15 of the characters A-Z a-z 0-9 _ . -, got ";
+  CHECK(error_with(R"("interface": "")") == std::string(kFile) + expected + R"("")");
+  CHECK(error_with(R"("interface": "abcdefghijklmnop")") == std::string(kFile) + expected + R"("abcdefghijklmnop")");
+  CHECK(error_with(R"("interface": "vpn/0")") == std::string(kFile) + expected + R"("vpn/0")");
+  CHECK(error_with(R"("interface": "my vpn")") == std::string(kFile) + expected + R"("my vpn")");
+  CHECK(error_with(R"("interface": "..")") ==
+        std::string(kFile) + R"(interface: expected a name other than "." and "..", got "..")");
+  CHECK(error_with(R"("interface": ".")") ==
+        std::string(kFile) + R"(interface: expected a name other than "." and "..", got ".")");
+  CHECK(parse(profile_text(R"("interface": "abcdefghijklmno")"))->interface == "abcdefghijklmno");
+  CHECK(parse(profile_text(R"("interface": "vpn_0.a-b")"))->interface == "vpn_0.a-b");
+}
+
+// The position is where nlohmann stopped reading: the last byte of the
+// offending token.
+TEST_CASE("config: JSON syntax errors give file, line and column") {
+  CHECK(error_of("{\n  \"server\": \"192.0.2.1\",\n  \"username\": \"alice\"\n  \"mtu\": 1400\n}") ==
+        "/etc/pptpctl/office.json:4:7: invalid JSON: syntax error while parsing object - "
+        "unexpected string literal; expected '}'");
+  CHECK(error_of("{\"mtu\": 14x0}") ==
+        "/etc/pptpctl/office.json:1:11: invalid JSON: syntax error while parsing object - "
+        "invalid literal");
+  CHECK(error_of("") ==
+        "/etc/pptpctl/office.json:1:1: invalid JSON: syntax error while parsing value - "
+        "unexpected end of input; expected '[', '{', or a literal");
+  CHECK(error_of("{} {}") ==
+        "/etc/pptpctl/office.json:1:4: invalid JSON: syntax error while parsing value - "
+        "unexpected '{'; expected end of input");
+  // JSON has no comments; say where the first one is.
+  CHECK(error_of("{ // office\n}").rfind("/etc/pptpctl/office.json:1:3: invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("config: nesting depth is bounded") {
+  const std::string deep = profile_text("\"routes\": " + std::string(100, '[') + std::string(100, ']'));
+  CHECK(error_of(deep) == std::string(kFile) + "invalid JSON: nested more than 16 levels deep");
+}
+
+TEST_CASE("config: the profile name is checked before anything else") {
+  auto r = parse_profile(profile_text(), "/etc/pptpctl/x.json", "../../etc/x");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().reason ==
+        R"(profile name "../../etc/x" is not allowed: use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.')");
+}
+
+TEST_CASE("config: to_json has every key, no password, and parses back") {
+  auto r = parse(profile_text(R"("routes": ["10.0.0.0/8"], "auth": ["mschap", "pap"], "mppe": {"bits": [40, 128]})"));
+  REQUIRE(r.ok());
+  const nlohmann::json j = to_json(*r);
+  CHECK(j["server"] == "192.0.2.1");
+  CHECK(j["password_file"] == "/etc/pptpctl/office.secret");
+  CHECK_FALSE(j.contains("password"));
+  CHECK(j["auth"] == nlohmann::json({"mschap", "pap"}));
+  CHECK(j["mppe"]["bits"] == nlohmann::json({40, 128}));
+  CHECK(j["routes"] == nlohmann::json({"10.0.0.0/8"}));
+  CHECK(j["interface"] == "pptp-office");
+  CHECK(j["lcp_echo"]["interval_s"] == 10);
+  auto back = parse(j.dump());
+  REQUIRE(back.ok());
+  CHECK(to_json(*back) == j);
+
+  auto inline_pw = parse(R"({"server": "192.0.2.1", "username": "a", "password": "hunter2"})");
+  REQUIRE(inline_pw.ok());
+  const std::string dumped = to_json(*inline_pw).dump();
+  CHECK(dumped.find("hunter2") == std::string::npos);
+  CHECK(dumped.find("password") == std::string::npos);
+}
+
+TEST_CASE("config: auth method names") {
+  CHECK(to_string(AuthMethod::MsChapV2) == "mschap-v2");
+  CHECK(to_string(AuthMethod::MsChapV1) == "mschap");
+  CHECK(to_string(AuthMethod::ChapMd5) == "chap-md5");
+  CHECK(to_string(AuthMethod::Pap) == "pap");
+}
