@@ -1,0 +1,35 @@
+#include "kernel/sys_error.hpp"
+
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+
+namespace kernel {
+
+std::string errno_text(int err) {
+  char buf[128];
+  // GNU strerror_r may return a static string instead of filling buf.
+  const char* s = strerror_r(err, buf, sizeof buf);
+  std::string text = s ? s : "";
+  if (text.empty()) text = "unknown error " + std::to_string(err);
+  if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) &&
+      std::islower(static_cast<unsigned char>(text[1])))
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+std::string ipv4_text(in_addr addr) {
+  char buf[INET_ADDRSTRLEN] = {};
+  if (!inet_ntop(AF_INET, &addr, buf, sizeof buf)) return "?";
+  return buf;
+}
+
+std::string call_id_text(std::uint16_t id) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%04x", static_cast<unsigned>(id));
+  return buf;
+}
+
+}  // namespace kernel
