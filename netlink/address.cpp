@@ -10,6 +10,8 @@ namespace netlink {
 
 namespace {
 
+bool has_peer(const PeerAddress& a) { return a.peer != Ipv4{0, 0, 0, 0}; }
+
 nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const PeerAddress& a) {
   nlmsghdr* nlh = rtnl.start(type, flags, sizeof(ifaddrmsg));
   auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));
@@ -18,13 +20,15 @@ nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const
   ifa->ifa_scope = RT_SCOPE_UNIVERSE;
   ifa->ifa_index = static_cast<unsigned>(a.ifindex);
   mnl_attr_put(nlh, IFA_LOCAL, 4, a.local.data());
-  mnl_attr_put(nlh, IFA_ADDRESS, 4, a.peer.data());
+  // Without a peer (IPCP may not name one) it is a plain /32 of our own.
+  mnl_attr_put(nlh, IFA_ADDRESS, 4, has_peer(a) ? a.peer.data() : a.local.data());
   return nlh;
 }
 
 }  // namespace
 
 std::string describe(const PeerAddress& a) {
+  if (!has_peer(a)) return to_string(a.local) + "/32 dev " + a.ifname;
   return to_string(a.local) + " peer " + to_string(a.peer) + "/32 dev " + a.ifname;
 }
 

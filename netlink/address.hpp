@@ -14,7 +14,7 @@ struct PeerAddress {
   int ifindex = 0;
   std::string ifname;  // for sentences only; the kernel is addressed by index
   Ipv4 local{};
-  Ipv4 peer{};
+  Ipv4 peer{};  // 0.0.0.0 if the server did not say: then a plain local/32
 
   bool operator==(const PeerAddress&) const = default;
 };

@@ -55,16 +55,18 @@ wire::Result<BusPtr> connect(const std::string& address) {
   return bus;
 }
 
-int call_simple(sd_bus* bus, const char* method, BusError& err, const char* types, int ifindex, bool flag) {
-  MessagePtr reply;
+// Manager methods that take an ifindex and maybe one boolean; the reply is empty.
+int call_link_method(sd_bus* bus, const char* method, BusError& err, int ifindex) {
   sd_bus_message* raw = nullptr;
-  int r = 0;
-  if (std::strcmp(types, "i") == 0) {
-    r = sd_bus_call_method(bus, kService, kPath, kManager, method, &err.e, &raw, types, ifindex);
-  } else {
-    r = sd_bus_call_method(bus, kService, kPath, kManager, method, &err.e, &raw, types, ifindex, flag ? 1 : 0);
-  }
-  reply.reset(raw);
+  const int r = sd_bus_call_method(bus, kService, kPath, kManager, method, &err.e, &raw, "i", ifindex);
+  MessagePtr reply(raw);
+  return r;
+}
+
+int call_link_method(sd_bus* bus, const char* method, BusError& err, int ifindex, bool flag) {
+  sd_bus_message* raw = nullptr;
+  const int r = sd_bus_call_method(bus, kService, kPath, kManager, method, &err.e, &raw, "ib", ifindex, flag ? 1 : 0);
+  MessagePtr reply(raw);
   return r;
 }
 
@@ -123,7 +125,7 @@ wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifin
   }
   {
     BusError err;
-    r = call_simple(bus->get(), "SetLinkDefaultRoute", err, "ib", ifindex, true);
+    r = call_link_method(bus->get(), "SetLinkDefaultRoute", err, ifindex, true);
     if (r < 0) return wire::Error::fatal(what + "cannot make it the default DNS route: " + err.text(r));
   }
   return wire::Unit{};
@@ -134,7 +136,7 @@ wire::Result<Removed> resolved_revert(const std::string& bus_address, int ifinde
   auto bus = connect(bus_address);
   if (!bus) return wire::Error::fatal(what + bus.error().reason);
   BusError err;
-  const int r = call_simple(bus->get(), "RevertLink", err, "i", ifindex, false);
+  const int r = call_link_method(bus->get(), "RevertLink", err, ifindex);
   if (r >= 0) return Removed::Removed;
   if (sd_bus_error_has_name(&err.e, "org.freedesktop.resolve1.NoSuchLink") || r == -ENXIO) {
     return Removed::AlreadyGone;

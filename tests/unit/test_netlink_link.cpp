@@ -55,6 +55,14 @@ TEST_CASE("netlink: point-to-point address is applied with local and peer, and r
              "address gone after undo");
     c.expect(net.empty(), "record empty after undo");
 
+    // IPCP may not name the peer: then it is a plain /32.
+    auto nopeer = net.apply_address("tun0", {10, 0, 0, 3}, {0, 0, 0, 0});
+    c.expect(nopeer.ok() && *nopeer == "address 10.0.0.3/32 dev tun0", "no-peer description");
+    c.expect(Checks::capture("ip -4 -o addr show dev tun0").find("inet 10.0.0.3/32 scope global") != std::string::npos,
+             "no-peer address: " + Checks::capture("ip -4 -o addr show dev tun0"));
+    c.expect(net.undo().ok() && Checks::capture("ip -4 -o addr show dev tun0").find("10.0.0.3") == std::string::npos,
+             "no-peer address undone");
+
     auto missing = net.apply_address("nosuch0", {10, 0, 0, 2}, {10, 0, 0, 1});
     c.expect(!missing.ok() && missing.error().reason.find("no interface named nosuch0") != std::string::npos,
              "missing interface is a sentence");
