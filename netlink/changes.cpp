@@ -135,7 +135,7 @@ wire::Result<std::string> Changes::pin_host_route(const Ipv4& server, const std:
   if (path->ifname == tunnel_ifname) {
     return wire::Error::fatal(what + ": the route to it already goes through " + tunnel_ifname);
   }
-  Route route{{server, 32}, path->gateway, path->ifindex, path->ifname, 0};
+  Route route{{server, 32}, path->gateway, path->ifindex, path->ifname, 0, path->gateway.has_value()};
   return add_route_step(route, RouteRole::Host);
 }
 
@@ -241,6 +241,7 @@ nlohmann::json Changes::to_json() const {
                                                       {"ifindex", r.route.ifindex},
                                                       {"metric", r.route.metric}};
                                      if (r.route.gateway) j["gateway"] = to_string(*r.route.gateway);
+                                     if (r.route.onlink) j["onlink"] = true;
                                      return j;
                                    },
                                    [](const DnsStep& d) {
@@ -271,6 +272,7 @@ wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
         Route r{*dst, std::nullopt, s.at("ifindex").get<int>(), s.at("ifname").get<std::string>(),
                 s.at("metric").get<std::uint32_t>()};
         if (s.contains("gateway")) r.gateway = parse_or_throw(ip(s, "gateway"));
+        r.onlink = s.value("onlink", false);
         const auto role = s.at("role").get<std::string>();
         RouteRole rr = RouteRole::Network;
         if (role == "host") {

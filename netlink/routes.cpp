@@ -26,6 +26,7 @@ nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const
   }
   if (r.dst.len > 0) mnl_attr_put(nlh, RTA_DST, 4, r.dst.addr.data());
   if (r.gateway) mnl_attr_put(nlh, RTA_GATEWAY, 4, r.gateway->data());
+  if (r.gateway && r.onlink) rtm->rtm_flags |= RTNH_F_ONLINK;
   mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(r.ifindex));
   // Metric 0 in a delete would match any metric; the protocol still pins it.
   if (r.metric != 0) mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);

@@ -26,6 +26,11 @@ struct Route {
   int ifindex = 0;
   std::string ifname;  // for sentences only
   std::uint32_t metric = 0;
+  // Take the gateway as attached to the interface without the kernel's
+  // check that a connected route covers it: right for a gateway the kernel is
+  // using on that interface already, which may itself be an onlink route
+  // (as on many cloud hosts, "default via 172.31.1.1 dev eth0 onlink").
+  bool onlink = false;
 
   bool operator==(const Route&) const = default;
 };

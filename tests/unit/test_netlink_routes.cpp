@@ -181,6 +181,26 @@ TEST_CASE("netlink: full tunnel with pinned host route and default route; undo l
   });
 }
 
+TEST_CASE("netlink: host route through an onlink gateway (no connected route covers it)") {
+  NETNS_RUN([](Checks& c) {
+    c.sh("ip link add veth0 type veth peer name veth1");
+    c.sh("ip link set veth1 up");
+    c.sh("ip link set veth0 up");
+    c.sh("ip addr add 192.0.2.2/32 dev veth0");
+    c.sh("ip route add default via 198.51.100.1 dev veth0 onlink");
+    make_tunnel(c);
+    const std::string before = table();
+    netlink::Changes net;
+    auto line = net.pin_host_route({203, 0, 113, 9}, "tun0");
+    c.expect(line.ok() && *line == "host route 203.0.113.9 via 198.51.100.1 dev veth0 (keeps the server reachable)",
+             "line: " + (line ? *line : line.error().reason));
+    c.expect(net.to_json()["steps"][0].value("onlink", false), "onlink recorded");
+    auto fresh = netlink::Changes::from_json(net.to_json());
+    c.expect(fresh.ok() && fresh->undo().ok(), "undo from JSON");
+    c.expect(table() == before, "table as before:\n" + before + "---\n" + table());
+  });
+}
+
 TEST_CASE("netlink: host route to an on-link server is a device route") {
   NETNS_RUN([](Checks& c) {
     make_uplink(c);
