@@ -42,7 +42,7 @@ wire::Result<Applied> add_peer_address(RtnlSocket& rtnl, const PeerAddress& a) {
     return wire::Error::fatal("cannot add address " + describe(a) + ": no such interface");
   }
   if (err != 0) {
-    return wire::Error::fatal("cannot add address " + describe(a) + ": " + errno_text(err));
+    return wire::Error::fatal("cannot add address " + describe(a) + ": " + rtnl.reason(err));
   }
   return Applied::Added;
 }
@@ -52,7 +52,7 @@ wire::Result<Removed> remove_peer_address(RtnlSocket& rtnl, const PeerAddress& a
   const int err = rtnl.transact();
   if (err == 0) return Removed::Removed;
   if (err == EADDRNOTAVAIL || err == ENODEV || err == ESRCH) return Removed::AlreadyGone;
-  return wire::Error::fatal("cannot remove address " + describe(a) + ": " + errno_text(err));
+  return wire::Error::fatal("cannot remove address " + describe(a) + ": " + rtnl.reason(err));
 }
 
 }  // namespace netlink

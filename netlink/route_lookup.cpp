@@ -28,7 +28,7 @@ wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const Ipv4& dst) {
   });
   if (err == ENETUNREACH || err == EHOSTUNREACH) return wire::Error::fatal(what + ": no route to it");
   if (err == EBADMSG) return wire::Error::fatal(what + ": the kernel sent a malformed route");
-  if (err != 0) return wire::Error::fatal(what + ": " + errno_text(err));
+  if (err != 0) return wire::Error::fatal(what + ": " + rtnl.reason(err));
   if (!found) return wire::Error::fatal(what + ": the kernel did not answer with a route");
 
   switch (found->type) {

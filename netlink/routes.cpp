@@ -128,7 +128,7 @@ wire::Result<std::vector<RouteEntry>> list_routes(RtnlSocket& rtnl) {
     return true;
   });
   if (err == EBADMSG) return wire::Error::fatal("cannot list routes: the kernel sent a malformed route");
-  if (err != 0) return wire::Error::fatal("cannot list routes: " + errno_text(err));
+  if (err != 0) return wire::Error::fatal("cannot list routes: " + rtnl.reason(err));
   return out;
 }
 
@@ -142,7 +142,7 @@ wire::Result<Applied> add_route(RtnlSocket& rtnl, const Route& r) {
   if (err == ENETUNREACH && r.gateway) {
     return wire::Error::fatal(what + ": the gateway is not reachable on that interface");
   }
-  if (err != EEXIST) return wire::Error::fatal(what + ": " + errno_text(err));
+  if (err != EEXIST) return wire::Error::fatal(what + ": " + rtnl.reason(err));
 
   // EEXIST means "same destination, TOS and metric in this table", whatever
   // its path. Ours only if it goes out the same way.
@@ -154,7 +154,7 @@ wire::Result<Applied> add_route(RtnlSocket& rtnl, const Route& r) {
     return wire::Error::fatal(what + ": another route to the same destination with metric " +
                               std::to_string(r.metric) + " is in the way (" + describe_entry(e) + ")");
   }
-  return wire::Error::fatal(what + ": " + errno_text(err));
+  return wire::Error::fatal(what + ": " + rtnl.reason(err));
 }
 
 wire::Result<Removed> remove_route(RtnlSocket& rtnl, const Route& r) {
@@ -162,7 +162,7 @@ wire::Result<Removed> remove_route(RtnlSocket& rtnl, const Route& r) {
   const int err = rtnl.transact();
   if (err == 0) return Removed::Removed;
   if (err == ESRCH || err == ENODEV || err == ENOENT) return Removed::AlreadyGone;
-  return wire::Error::fatal("cannot remove route " + describe(r) + ": " + errno_text(err));
+  return wire::Error::fatal("cannot remove route " + describe(r) + ": " + rtnl.reason(err));
 }
 
 }  // namespace netlink

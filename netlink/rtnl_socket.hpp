@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "userspace/wire/result.hpp"
@@ -33,6 +34,11 @@ class RtnlSocket {
   using OnMessage = std::function<bool(const nlmsghdr*)>;
   int transact(const OnMessage& on_message = {});
 
+  // strerror() text for err, with the kernel's own explanation of the last
+  // failed request when it gave one (extended ACK), for use in a sentence:
+  // "Network is unreachable (Nexthop has invalid gateway)".
+  std::string reason(int err) const;
+
  private:
   struct Closer {
     void operator()(mnl_socket* s) const;
@@ -43,6 +49,7 @@ class RtnlSocket {
   unsigned portid_ = 0;
   std::uint32_t seq_ = 0;
   std::vector<char> buf_;
+  std::string ext_ack_;  // the last error's NLMSGERR_ATTR_MSG, if any
 };
 
 // Calls fn(attr) for each attribute after a family header of `offset` bytes;

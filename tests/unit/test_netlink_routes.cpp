@@ -268,3 +268,16 @@ TEST_CASE("netlink: undo from the JSON record in a fresh object, and after the i
     c.expect(!badip.ok() && badip.error().reason.find("10.0.0.300") != std::string::npos, "bad address refused");
   });
 }
+
+TEST_CASE("netlink: a refused route names the kernel's own reason") {
+  NETNS_RUN([](Checks& c) {
+    c.sh("ip link add veth0 type veth peer name veth1");  // left down
+    auto rtnl = open_rtnl(c);
+    netlink::Route r{{{203, 0, 113, 0}, 24}, netlink::Ipv4{198, 51, 100, 1},
+                     static_cast<int>(if_nametoindex("veth0")), "veth0", 0, true};
+    auto a = netlink::add_route(rtnl, r);
+    c.expect(!a.ok() && a.error().reason == "cannot add route 203.0.113.0/24 via 198.51.100.1 dev veth0: "
+                                            "Network is down (Nexthop device is not up)",
+             "sentence: " + (a ? std::string() : a.error().reason));
+  });
+}
