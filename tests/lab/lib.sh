@@ -12,6 +12,7 @@ LOGS=$LAB_RESULTS/logs
 lab_log() { echo "lab: $*"; }
 
 lab_fail() {
+  cp /run/pptpctl/*.log "$LOGS/" 2>/dev/null
   echo "$*" >"$LAB_RESULTS/reason"
   echo "lab: FAIL: $*"
   exit 1
@@ -126,4 +127,30 @@ lab_pppd_status() {
     16) echo "link terminated by the peer or the control connection closed" ;; 19) echo "authentication failed" ;;
     *) echo "status $1" ;;
   esac
+}
+
+PPTPCTL=${LAB_REPO}/build/pptpctl
+export PPTPCTL_CONFIG_DIR=/etc/pptpctl
+
+# Writes profile NAME with the lab's server and user, plus the JSON members
+# given (e.g. '"routes": ["203.0.113.0/24"]'); the password goes to a 0600 file.
+lab_profile() {
+  local name=$1 extra=${2:-}
+  mkdir -p /etc/pptpctl
+  printf '%s\n' "$LAB_PASSWORD" >/etc/pptpctl/$name.secret
+  chmod 600 /etc/pptpctl/$name.secret
+  cat >/etc/pptpctl/$name.json <<JSON
+{ "server": "$SRV_IP", "username": "$LAB_USER", "password_file": "$name.secret"${extra:+, $extra} }
+JSON
+}
+
+# The state a clean teardown must leave behind, for a before/after diff.
+lab_client_snapshot() {
+  {
+    ip -n cli -o link show | awk '{print $2}' | grep -v '^lo:\|^veth-cli' || true
+    ip -n cli route show table all
+    ip -n cli -o addr show | awk '{print $2, $4}'
+    sha256sum /etc/resolv.conf 2>/dev/null || echo "no resolv.conf"
+    ls -l /etc/resolv.conf 2>/dev/null | awk '{print $1, $NF}'
+  } | sort
 }

@@ -130,8 +130,11 @@ TEST_CASE("ppp session: replays a real PoPToP exchange to a running, MPPE-128 li
   auto cack = packets(c1, proto::CCP, keep);
   REQUIRE(cack.size() == 1);
   CHECK(cack[0].code == code::ConfAck);
-  r.feed(ack(proto::CCP, ccp[0]));
+  auto cup = r.feed(ack(proto::CCP, ccp[0]));
   CHECK(r.s.ccp().state() == State::Opened);
+  // Reported at once: the kernel starves IPCP until it is told CCP is up.
+  REQUIRE(find_event<ev::MppeUp>(cup));
+  CHECK_FALSE(find_event<ev::Up>(cup));
 
   // IPCP: VJ rejected, our 0.0.0.0 Nak'd to the pool address and DNS.
   auto i1 = r.feed(encode_control_frame(proto::IPCP, code::ConfReq, 1, hex("0206002d0f01" "0306c6336401")));

@@ -273,6 +273,7 @@ void Session::on_ccp(Output&& o, TimePoint now, SessionOutput& out) {
     switch (e.kind) {
       case LayerEvent::Kind::Up:
         ccp_up_ = true;
+        out.events.emplace_back(ev::MppeUp{ccp_.outcome()});
         maybe_up(out);
         break;
       case LayerEvent::Kind::Down:

@@ -11,7 +11,10 @@
 //   Authenticated      → print progress
 //   NetworkPhase       → create the unit, install keys, SC_CCP_OPEN, IP DROP,
 //                        then call network_ready()
-//   Up                 → SC_CCP_UP, address/routes/DNS, IP PASS
+//   MppeUp             → SC_CCP_UP at once: with SC_MUST_COMP the kernel drops
+//                        every NCP frame while compression runs but CCP is
+//                        not marked up, so IPCP would starve
+//   Up                 → address/routes/DNS, IP PASS
 //   Failed / Closed    → tear down; Failed says why, in a category
 #include <chrono>
 #include <cstdint>
@@ -68,6 +71,9 @@ struct NetworkPhase {
   std::optional<auth::MppeKeys> keys;  // to install before CCP starts
   std::optional<MppeMode> mppe_hint;   // the mode we will ask for
 };
+struct MppeUp {
+  CcpOutcome mppe;
+};
 struct Up {
   IpcpOutcome ip;
   std::optional<CcpOutcome> mppe;  // none: no encryption (only when the profile allows it)
@@ -83,7 +89,8 @@ struct Closed {
 }  // namespace session_event
 
 using SessionEvent = std::variant<session_event::LinkEstablished, session_event::Authenticated,
-                                  session_event::NetworkPhase, session_event::Up, session_event::Failed,
+                                  session_event::NetworkPhase, session_event::MppeUp, session_event::Up,
+                                  session_event::Failed,
                                   session_event::Closed>;
 
 struct SessionOutput {
@@ -109,6 +116,8 @@ class Session {
   SessionOutput close(TimePoint now, std::string reason);
 
   Phase phase() const { return phase_; }
+  // Any LCP packet from the server at all: tells "GRE blocked" from "refused".
+  bool heard_from_peer() const { return lcp_heard_; }
   const Lcp& lcp() const { return lcp_; }
   const Ccp& ccp() const { return ccp_; }
   const Ipcp& ipcp() const { return ipcp_; }

@@ -1,0 +1,36 @@
+#pragma once
+// The daemon's control socket: RUN_DIR/NAME.sock, a root-only unix stream
+// socket. One request line per connection ("status" or "down"), one JSON
+// line back. RUN_DIR is /run/pptpctl unless PPTPCTL_RUN_DIR says otherwise.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "kernel/fd.hpp"
+#include "wire/result.hpp"
+
+namespace pptpctl {
+
+std::string run_dir();
+std::string socket_path(const std::string& profile);
+std::string log_path(const std::string& profile);
+
+// Creates RUN_DIR (0700) and listens on the profile's socket (0600). A socket
+// file left by a dead daemon is replaced; a live one means AlreadyRunning.
+wire::Result<kernel::Fd> listen_control(const std::string& profile);
+
+// Is a daemon answering on this profile's socket?
+bool daemon_alive(const std::string& profile);
+
+// Profiles with a socket in RUN_DIR, sorted.
+std::vector<std::string> running_profiles();
+
+// Sends one request and reads the one-line answer.
+wire::Result<std::string> request(const std::string& profile, const std::string& line,
+                                  std::chrono::milliseconds timeout);
+
+// Server side: reads the request line from an accepted client (non-blocking:
+// empty while incomplete), and checks the peer is root.
+bool peer_is_root(int fd);
+
+}  // namespace pptpctl
