@@ -8,13 +8,9 @@ lab_start_server
 lab_profile office '"routes": ["203.0.113.0/24"], "lcp_echo": {"interval_s": 5, "failures": 3}'
 before=$(lab_client_snapshot)
 
-start=$(lab_now)
-# --debug: every packet decoded, kept in the log for a failing run.
-ip netns exec cli "$PPTPCTL" up --debug office >"$LOGS/pptpctl-up.log" 2>&1
-rc=$?
-grep -v -E 'office: (sent|rcvd|pptp:|ppp:) ' "$LOGS/pptpctl-up.log" | sed 's/^/  /'
-[ $rc = 0 ] || lab_fail "pptpctl up failed (exit $rc): $(grep 'pptpctl: office: ' "$LOGS/pptpctl-up.log" | tail -1)"
-connect_s=$(lab_elapsed "$start")
+lab_pptpctl_up office
+[ $UP_RC = 0 ] || lab_fail "pptpctl up failed (exit $UP_RC): $(lab_last_words office)"
+connect_s=$UP_SECONDS
 addr=$(lab_wait_addr cli pptp-office 1) || lab_fail "pptp-office has no IPv4 address after up"
 grep -q "up: $addr peer $SRV_TUN_IP on pptp-office" "$LOGS/pptpctl-up.log" || lab_fail "up did not print the address it got ($addr)"
 lab_log "client: pptp-office up with $addr after ${connect_s}s"
@@ -36,7 +32,7 @@ done
 [ "$(jq -r .rx_bytes "$LOGS/status.json")" -gt 0 ] || lab_fail "status: rx_bytes is zero"
 ip netns exec cli "$PPTPCTL" status | sed 's/^/  /'
 
-ip netns exec cli "$PPTPCTL" down office >>"$LOGS/pptpctl-up.log" 2>&1 || lab_fail "pptpctl down failed"
+lab_pptpctl_down office
 after=$(lab_client_snapshot)
 [ "$before" = "$after" ] || lab_fail "down left changes behind: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ')"
 ip netns exec cli "$PPTPCTL" status office >/dev/null 2>&1 && lab_fail "status still finds the tunnel after down"

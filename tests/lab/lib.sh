@@ -154,3 +154,22 @@ lab_client_snapshot() {
     ls -l /etc/resolv.conf 2>/dev/null | awk '{print $1, $NF}'
   } | sort
 }
+
+# pptpctl up PROFILE [ARGS]: output (debug lines included) to $LOGS/pptpctl-up.log,
+# phases echoed; sets UP_RC and UP_SECONDS.
+lab_pptpctl_up() {
+  local name=$1; shift
+  local start
+  start=$(lab_now)
+  ip netns exec cli "$PPTPCTL" up --debug "$@" "$name" >"$LOGS/pptpctl-up.log" 2>&1
+  UP_RC=$?
+  UP_SECONDS=$(lab_elapsed "$start")
+  grep -v -E "$name: (sent|rcvd|pptp:|ppp:) " "$LOGS/pptpctl-up.log" | sed 's/^/  /'
+}
+
+# The last line pptpctl printed about PROFILE: its reason when it failed.
+lab_last_words() { grep "pptpctl: $1: " "$LOGS/pptpctl-up.log" | tail -1 | sed "s/^pptpctl: $1: //"; }
+
+lab_pptpctl_down() {
+  ip netns exec cli "$PPTPCTL" down "$1" >>"$LOGS/pptpctl-up.log" 2>&1 || lab_fail "pptpctl down $1 failed"
+}

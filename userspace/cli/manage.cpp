@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "config/config_dir.hpp"
 #include "daemon/ipc.hpp"
+#include "daemon/network.hpp"
 
 namespace pptpctl {
 
@@ -13,6 +14,14 @@ using namespace std::chrono_literals;
 
 Exit cmd_down(const std::string& name) {
   if (!daemon_alive(name)) {
+    // A daemon that died leaves its record: take back its routes and DNS.
+    auto undone = NetworkSetup::undo_record(changes_path(name));
+    if (!undone) {
+      std::fprintf(stderr, "pptpctl: %s: %s\n", name.c_str(), undone.error().reason.c_str());
+      return Exit::NetworkSetup;
+    }
+    for (const auto& line : *undone) std::printf("pptpctl: %s: undo: %s\n", name.c_str(), line.c_str());
+    if (!undone->empty()) return Exit::Ok;
     std::fprintf(stderr, "pptpctl: %s: not running\n", name.c_str());
     return Exit::NotRunning;
   }

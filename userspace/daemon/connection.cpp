@@ -146,6 +146,7 @@ bool Connection::prepare() {
     return false;
   }
   listen_ = std::move(*sock);
+  network_.set_record_path(changes_path(profile_.name));
 
   progress_.phase("checking the kernel for PPP, PPTP and MPPE");
   auto missing = kernel::missing_kernel_support(kernel::default_module_paths());
@@ -270,10 +271,8 @@ void Connection::check_timers(TimePoint now) {
     apply(session_->timeout(now));
   }
   if (stage_ == Stage::Connecting && connect_deadline_ <= now) {
-    if (session_ && session_->phase() == ppp::Session::Phase::Establish && !session_->heard_from_peer()) {
-      fail(Exit::GreBlocked,
-           "no PPP answer from the server through GRE: IP protocol 47 is probably blocked between here and " +
-               profile_.server + " (TCP 1723 works)");
+    if (session_ && session_->phase() == ppp::Session::Phase::Establish && !session_->peer_answered()) {
+      fail(Exit::GreBlocked, session_->no_answer_reason() + " " + profile_.server + " (TCP 1723 works)");
     } else {
       fail(Exit::Timeout, "the tunnel did not come up within " + std::to_string(profile_.connect_timeout_s) +
                               " s (connect_timeout_s)");

@@ -21,6 +21,7 @@ std::string run_dir() {
 
 std::string socket_path(const std::string& profile) { return run_dir() + "/" + profile + ".sock"; }
 std::string log_path(const std::string& profile) { return run_dir() + "/" + profile + ".log"; }
+std::string changes_path(const std::string& profile) { return run_dir() + "/" + profile + ".changes.json"; }
 
 namespace {
 

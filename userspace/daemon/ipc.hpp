@@ -14,6 +14,8 @@ namespace pptpctl {
 std::string run_dir();
 std::string socket_path(const std::string& profile);
 std::string log_path(const std::string& profile);
+// What the daemon added to the network, kept while it stands (crash recovery).
+std::string changes_path(const std::string& profile);
 
 // Creates RUN_DIR (0700) and listens on the profile's socket (0600). A socket
 // file left by a dead daemon is replaced; a live one means AlreadyRunning.

@@ -1,25 +1,17 @@
 #include "daemon/network.hpp"
 
-#include <variant>
+#include <unistd.h>
 
-#include "netlink/address.hpp"
-#include "netlink/dns.hpp"
+#include <fstream>
+
+#include "netlink/changes.hpp"
 #include "netlink/link.hpp"
-#include "netlink/route_lookup.hpp"
-#include "netlink/routes.hpp"
-#include "netlink/rtnl_socket.hpp"
 
 namespace pptpctl {
 
-namespace {
-
-// One thing we added, so undo can take exactly it back.
-using Step = std::variant<netlink::PeerAddress, netlink::Route, netlink::DnsRecord>;
-
-}  // namespace
-
 struct NetworkSetup::State {
-  std::vector<Step> done;
+  netlink::Changes changes;
+  std::string record;  // where the record survives a crash of the daemon
   std::string dns_backend;
 };
 
@@ -28,80 +20,79 @@ NetworkSetup::~NetworkSetup() = default;
 
 std::string NetworkSetup::dns_backend() const { return state_->dns_backend; }
 
+namespace {
+
+void save(const std::string& path, const netlink::Changes& c) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << c.to_json().dump() << "\n";
+  }
+  ::rename(tmp.c_str(), path.c_str());
+}
+
+}  // namespace
+
 wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, const TunnelAddresses& t,
                                              const Say& say) {
-  auto rtnl = netlink::RtnlSocket::open();
-  if (!rtnl) return rtnl.error();
+  state_->record = record_path_;
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
-
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();
   say("mtu " + std::to_string(t.mtu) + " on " + t.ifname);
 
-  netlink::PeerAddress addr{t.ifindex, t.ifname, t.local, t.peer};
-  auto a = netlink::add_peer_address(*rtnl, addr);
-  if (!a) return a.error();
-  if (*a == netlink::Applied::Added) state_->done.emplace_back(addr);
-  say("address " + netlink::describe(addr));
+  auto& c = state_->changes;
+  // Each step is recorded (and saved) before the next, so a crash part-way
+  // still leaves `pptpctl down` a full list of what to take back.
+  auto step = [&](wire::Result<std::string> line) -> bool {
+    save(state_->record, c);
+    if (line) say(*line);
+    return line.ok();
+  };
+  auto failed = [](const wire::Result<std::string>& r) { return wire::Result<wire::Unit>(r.error()); };
 
+  if (auto r = c.apply_address(t.ifname, t.local, t.peer); !step(r)) return failed(r);
   if (auto r = links->set_up(t.ifindex, true); !r) return r.error();
   say("link " + t.ifname + " up");
-
-  auto add = [&](const netlink::Route& route, const std::string& why) -> wire::Result<wire::Unit> {
-    auto r = netlink::add_route(*rtnl, route);
-    if (!r) return r.error();
-    if (*r == netlink::Applied::Added) state_->done.emplace_back(route);
-    say("route " + netlink::describe(route) + why + (*r == netlink::Applied::Added ? "" : " (already there)"));
-    return wire::Unit{};
-  };
-
   if (profile.default_route) {
-    // Pin the server to the path it uses now, or GRE would loop into the tunnel.
-    auto via = netlink::lookup_route(*rtnl, t.server);
-    if (!via) return via.error();
-    netlink::Route pin{{t.server, 32}, via->gateway, via->ifindex, via->ifname, 0};
-    if (auto r = add(pin, " (keeps the server reachable outside the tunnel)"); !r) return r.error();
-    for (auto half : {netlink::Ipv4Prefix{{0, 0, 0, 0}, 1}, netlink::Ipv4Prefix{{128, 0, 0, 0}, 1}}) {
-      // Two /1 routes beat the existing default without touching it, the way
-      // wg-quick and OpenVPN do, so `down` never has to restore someone's route.
-      if (auto r = add(netlink::Route{half, std::nullopt, t.ifindex, t.ifname, 0}, ""); !r) return r.error();
-    }
+    // The server's own route first, or GRE would follow the default into the tunnel.
+    if (auto r = c.pin_host_route(t.server, t.ifname); !step(r)) return failed(r);
+    if (auto r = c.add_default_route(t.ifname); !step(r)) return failed(r);
   }
-  for (const auto& r : profile.routes) {
-    netlink::Route route{{r.network, r.prefix}, std::nullopt, t.ifindex, t.ifname, 0};
-    if (auto x = add(route, ""); !x) return x.error();
+  for (const auto& route : profile.routes) {
+    if (auto r = c.add_route(t.ifname, netlink::Ipv4Prefix{route.network, route.prefix}); !step(r)) return failed(r);
   }
-
   if (profile.dns.use_peer && !t.dns.empty()) {
     std::vector<netlink::Ipv4> servers(t.dns.begin(), t.dns.end());
-    auto d = netlink::dns_apply(t.ifname, t.ifindex, servers, profile.default_route);
-    if (!d) return d.error();
-    state_->done.emplace_back(d->record);
-    state_->dns_backend = std::string(netlink::to_string(d->record.backend));
-    say(d->description);
+    auto r = c.apply_dns(t.ifname, servers, profile.default_route);
+    if (!step(r)) return failed(r);
+    state_->dns_backend = r->find("systemd-resolved") != std::string::npos ? "systemd-resolved" : "resolv.conf";
   }
   return wire::Unit{};
 }
 
 void NetworkSetup::undo(const Say& say) {
-  if (state_->done.empty()) return;
-  auto rtnl = netlink::RtnlSocket::open();
-  for (auto it = state_->done.rbegin(); it != state_->done.rend(); ++it) {
-    if (auto* dns = std::get_if<netlink::DnsRecord>(&*it)) {
-      auto r = netlink::dns_undo(*dns);
-      say(r ? *r : "dns: " + r.error().reason);
-    } else if (!rtnl) {
-      say("cannot undo network changes: " + rtnl.error().reason);
-    } else if (auto* route = std::get_if<netlink::Route>(&*it)) {
-      auto r = netlink::remove_route(*rtnl, *route);
-      say(r ? "removed route " + netlink::describe(*route) : r.error().reason);
-    } else if (auto* addr = std::get_if<netlink::PeerAddress>(&*it)) {
-      auto r = netlink::remove_peer_address(*rtnl, *addr);
-      say(r ? "removed address " + netlink::describe(*addr) : r.error().reason);
-    }
-  }
-  state_->done.clear();
+  auto report = state_->changes.undo();
+  for (const auto& line : report.done) say("undo: " + line);
+  for (const auto& line : report.failed) say("undo failed: " + line);
   state_->dns_backend.clear();
+  if (!state_->record.empty() && report.ok()) ::unlink(state_->record.c_str());
+}
+
+void NetworkSetup::set_record_path(std::string path) { record_path_ = std::move(path); }
+
+wire::Result<std::vector<std::string>> NetworkSetup::undo_record(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::vector<std::string>{};
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return wire::Error::fatal("the record " + path + " is not JSON");
+  auto c = netlink::Changes::from_json(j);
+  if (!c) return c.error();
+  auto report = c->undo();
+  if (!report.ok()) return wire::Error::fatal(report.failed.front());
+  ::unlink(path.c_str());
+  return report.done;
 }
 
 }  // namespace pptpctl

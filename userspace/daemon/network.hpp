@@ -40,8 +40,14 @@ class NetworkSetup {
   void undo(const Say& say);
   // Where DNS went ("systemd-resolved", "resolv.conf"), if anywhere.
   std::string dns_backend() const;
+  // Keep the record of changes in this file while they stand.
+  void set_record_path(std::string path);
+  // Takes back what a daemon that died left recorded in `path`; the lines
+  // say what was undone (none when there is no record).
+  static wire::Result<std::vector<std::string>> undo_record(const std::string& path);
 
  private:
+  std::string record_path_;
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -75,6 +75,8 @@ SessionOutput Session::receive(wire::ByteView bytes, TimePoint now) {
   switch (frame->protocol) {
     case proto::LCP:
       lcp_heard_ = true;
+      if (!frame->payload.empty() && frame->payload[0] >= code::ConfAck && frame->payload[0] <= code::ConfRej)
+        lcp_answered_ = true;
       on_lcp(lcp_.receive(frame->payload, now), now, out);
       break;
     case proto::PAP:
@@ -215,11 +217,8 @@ void Session::on_lcp(Output&& o, TimePoint now, SessionOutput& out) {
         } else if (!failed_) {
           // Configure-Requests that time out end in Finished, a policy's
           // refusal or dead keepalives in Failed: say which it was.
-          if (!lcp_heard_) {
-            fail(FailureKind::NoAnswer,
-                 "no answer to LCP from the server: GRE (IP protocol 47) is probably blocked between here and the "
-                 "server",
-                 now, out);
+          if (!lcp_answered_) {
+            fail(FailureKind::NoAnswer, no_answer_reason(), now, out);
           } else if (up_sent_) {
             fail(e.kind == LayerEvent::Kind::Failed ? FailureKind::LinkDead : FailureKind::PeerTerminated,
                  e.reason.empty() ? "the server ended the link" : e.reason, now, out);
@@ -239,6 +238,13 @@ void Session::on_lcp(Output&& o, TimePoint now, SessionOutput& out) {
         break;
     }
   }
+}
+
+std::string Session::no_answer_reason() const {
+  if (lcp_heard_)
+    return "the server's PPP packets arrive but ours never reach it: GRE (IP protocol 47) is blocked on the way to "
+           "the server";
+  return "no PPP packet from the server arrives: GRE (IP protocol 47) is blocked between the server and here";
 }
 
 void Session::on_auth(auth::AuthOutput&& o, TimePoint now, SessionOutput& out) {

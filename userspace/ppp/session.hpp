@@ -116,8 +116,12 @@ class Session {
   SessionOutput close(TimePoint now, std::string reason);
 
   Phase phase() const { return phase_; }
-  // Any LCP packet from the server at all: tells "GRE blocked" from "refused".
+  // GRE can be blocked either way. Nothing heard: the server's packets do not
+  // reach us. Heard but never answered: ours do not reach the server.
   bool heard_from_peer() const { return lcp_heard_; }
+  bool peer_answered() const { return lcp_answered_; }
+  // The sentence for an LCP that got nowhere, naming the blocked direction.
+  std::string no_answer_reason() const;
   const Lcp& lcp() const { return lcp_; }
   const Ccp& ccp() const { return ccp_; }
   const Ipcp& ipcp() const { return ipcp_; }
@@ -143,7 +147,8 @@ class Session {
   std::optional<TimePoint> lcp_timer_, ccp_timer_, ipcp_timer_, auth_timer_;
   std::optional<TimePoint> auth_deadline_;
   std::optional<TimePoint> network_deadline_;
-  bool lcp_heard_ = false;   // any LCP packet from the peer at all
+  bool lcp_heard_ = false;     // any LCP packet from the peer at all
+  bool lcp_answered_ = false;  // an Ack, Nak or Reject of our Configure-Request
   bool ccp_up_ = false;
   bool ccp_given_up_ = false;  // MPPE optional and the server would not do it
   bool ipcp_up_ = false;
