@@ -22,7 +22,8 @@
 //   "mppe":              {"required": true, "bits": [128], "stateful": false}.
 //                        bits: non-empty subset of 40, 56, 128. required
 //                        false lets the link come up unencrypted. stateful
-//                        true allows stateful MPPE if the server insists.
+//                        true asks for stateful MPPE for what the server
+//                        sends us, and accepts it if the server insists.
 //   "routes":            []. IPv4 networks "a.b.c.d/len", len 0..32, host
 //                        bits zero, sent through the tunnel.
 //   "default_route":     false. Send all traffic through the tunnel.

@@ -24,6 +24,8 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 elif [ "$rc" != 0 ] && [ ! -s "$LAB_RESULTS/reason" ]; then
   echo "scenario $lab_scenario exited $rc without saying why" >"$LAB_RESULTS/reason"
 fi
+cp /run/pptpctl/*.log "$LAB_RESULTS/logs/" 2>/dev/null
+dmesg >"$LAB_RESULTS/logs/dmesg.log" 2>/dev/null
 echo "$rc" >"$LAB_RESULTS/exit"
 sync
 echo o >/proc/sysrq-trigger

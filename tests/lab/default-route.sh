@@ -9,7 +9,7 @@ ip -n cli route add default via $SRV_IP dev veth-cli
 lab_start_server
 lab_profile full '"server": "203.0.113.1", "default_route": true'
 sed -i "s/\"server\": \"$SRV_IP\", //" /etc/pptpctl/full.json
-before=$(lab_client_snapshot)
+lab_client_snapshot >"$LOGS/snapshot"
 
 lab_pptpctl_up full
 [ $UP_RC = 0 ] || lab_fail "pptpctl up failed (exit $UP_RC): $(lab_last_words full)"
@@ -24,6 +24,5 @@ tunnel=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the full tunne
 lab_log "client: full tunnel up, server pinned via $SRV_IP, ${tunnel} Mbit/s"
 
 lab_pptpctl_down full
-after=$(lab_client_snapshot)
-[ "$before" = "$after" ] || lab_fail "down left changes behind: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ')"
+lab_same_as "$LOGS/snapshot"
 lab_log "client: down, routes and DNS exactly as before"

@@ -111,7 +111,7 @@ lab_wait_addr() {
 # iperf3 from NS to TARGET for SECONDS; prints the receiver's Mbit/s.
 lab_iperf() {
   local ns=$1 target=$2 seconds=${3:-5} out
-  out=$(ip netns exec "$ns" iperf3 -c "$target" -t "$seconds" -f m 2>&1) || {
+  out=$(timeout $((seconds + 30)) ip netns exec "$ns" iperf3 -c "$target" -t "$seconds" -f m 2>&1) || {
     echo "$out" >>"$LOGS/iperf3-client.log"
     return 1
   }
@@ -148,11 +148,18 @@ JSON
 lab_client_snapshot() {
   {
     ip -n cli -o link show | awk '{print $2}' | grep -v '^lo:\|^veth-cli' || true
-    ip -n cli route show table all
-    ip -n cli -o addr show | awk '{print $2, $4}'
+    ip -4 -n cli route show table all
+    ip -4 -n cli -o addr show | awk '{print $2, $4}'
     sha256sum /etc/resolv.conf 2>/dev/null || echo "no resolv.conf"
     ls -l /etc/resolv.conf 2>/dev/null | awk '{print $1, $NF}'
   } | sort
+}
+
+# Fails unless the client looks as it did in snapshot file $1.
+lab_same_as() {
+  lab_client_snapshot >"$1.after"
+  # /dev/fd is missing on devtmpfs, so no <(...): compare files.
+  diff "$1" "$1.after" >"$1.diff" || lab_fail "down left changes behind: $(grep '^[<>]' "$1.diff" | tr '\n' ' ')"
 }
 
 # pptpctl up PROFILE [ARGS]: output (debug lines included) to $LOGS/pptpctl-up.log,

@@ -48,6 +48,7 @@ Exit exit_for(ppp::FailureKind k) {
     case ppp::FailureKind::IpcpFailed: return Exit::NoAddress;
     case ppp::FailureKind::PeerTerminated: return Exit::LinkLost;
     case ppp::FailureKind::LinkDead: return Exit::LinkLost;
+    case ppp::FailureKind::MppeLostSync: return Exit::LinkLost;
   }
   return Exit::Failure;
 }
@@ -125,6 +126,7 @@ ppp::SessionConfig Connection::session_config() {
   c.ccp.allowed = (profile_.mppe.bits.b128 ? ppp::mppe_bit::S : 0u) | (profile_.mppe.bits.b56 ? ppp::mppe_bit::M : 0u) |
                   (profile_.mppe.bits.b40 ? ppp::mppe_bit::L : 0u);
   c.ccp.allow_stateful = profile_.mppe.stateful;
+  c.ccp.request_stateful = profile_.mppe.stateful;
   c.ccp.required = profile_.mppe.required;
   c.ipcp.want_dns = profile_.dns.use_peer;
   return c;
@@ -459,11 +461,14 @@ void Connection::read_tcp() {
 
 void Connection::read_ppp(bool unit) {
   std::vector<std::uint8_t> buf(kernel::kFrameBufferSize);
-  for (int i = 0; i < 64; ++i) {
+  // Bounded, so one busy fd cannot starve the others; the session may close
+  // the fd while handling a frame (teardown), which ends the loop too.
+  for (int i = 0; i < 64 && (unit ? unit_.fd() : channel_.fd()) >= 0; ++i) {
     auto r = unit ? unit_.read(buf) : channel_.read(buf);
     if (!r) {
       progress_.debug("read: " + r.error().reason);
-      continue;
+      if (r.error().kind == wire::ErrorKind::Ignore) continue;
+      return;
     }
     if (r->status == kernel::ReadStatus::WouldBlock) return;
     if (r->status == kernel::ReadStatus::Hangup) {
@@ -576,7 +581,9 @@ void Connection::stop(const std::string& why) {
   stop_deadline_ = Clock::now() + 15s;
   // Routes and DNS first, while the interface still exists.
   network_.undo([this](const std::string& s) { progress_.info(s); });
-  if (session_ && session_->phase() != ppp::Session::Phase::Dead && channel_.fd() >= 0) {
+  // A Terminate-Request is owed only to a peer that opened LCP with us; one
+  // that never answered would only make us wait out the retries.
+  if (session_ && session_->lcp().state() == ppp::State::Opened && channel_.fd() >= 0) {
     stage_ = Stage::StoppingLink;
     apply(session_->close(Clock::now(), why));
   } else {

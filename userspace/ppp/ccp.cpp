@@ -49,7 +49,10 @@ Ccp::Ccp(CcpConfig config) : config_(config), fsm_(proto::CCP, "CCP", *this, con
   reset();
 }
 
-std::uint32_t Ccp::preferred() const { return mppe_bit::H | strongest(config_.allowed); }
+std::uint32_t Ccp::preferred() const {
+  const bool stateful = config_.request_stateful && config_.allow_stateful;
+  return (stateful ? 0u : mppe_bit::H) | strongest(config_.allowed);
+}
 
 wire::Error Ccp::refuse(CcpFailure::Kind kind, std::string reason) {
   failure_ = CcpFailure{kind, reason};

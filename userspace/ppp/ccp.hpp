@@ -36,6 +36,10 @@ inline constexpr std::uint32_t Strengths = S | M | L;
 struct CcpConfig {
   std::uint32_t allowed = mppe_bit::S;  // any of S, M, L
   bool allow_stateful = false;
+  // Ask for stateful MPPE for what the server sends us (our ConfReq decides
+  // that direction); needs allow_stateful. The server's own direction stays
+  // its choice.
+  bool request_stateful = false;
   bool required = true;  // fail the layer (and the caller the link) without MPPE both ways
   Clock::duration reset_timeout = std::chrono::seconds(1);
   std::uint8_t max_reset_tries = 5;

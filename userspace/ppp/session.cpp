@@ -20,6 +20,7 @@ std::string_view to_string(FailureKind kind) {
     case FailureKind::IpcpFailed: return "ipcp-failed";
     case FailureKind::PeerTerminated: return "peer-terminated";
     case FailureKind::LinkDead: return "link-dead";
+    case FailureKind::MppeLostSync: return "mppe-lost-sync";
   }
   return "unknown";
 }
@@ -42,6 +43,10 @@ FailureKind from_auth(auth::FailureCategory c) {
 bool gives_keys(AuthProtocol a) { return a == AuthProtocol::MsChapV2 || a == AuthProtocol::MsChapV1; }
 
 bool due(const std::optional<TimePoint>& t, TimePoint now) { return t && *t <= now; }
+
+// Noise that happens to decode as a frame of an unknown protocol: a few are
+// chance, a run of them means the keys no longer agree.
+constexpr unsigned kMaxGarbageFrames = 5;
 
 }  // namespace
 
@@ -102,7 +107,20 @@ SessionOutput Session::receive(wire::ByteView bytes, TimePoint now) {
       }
       break;
     default:
-      if (lcp_.state() == State::Opened) {
+      if (network && ccp_up_ && ccp_.outcome().rx && !ccp_.outcome().rx->stateless() &&
+          !valid_protocol(frame->protocol)) {
+        // Stateful MPPE has no integrity check: once a flushed packet is lost
+        // the kernel decrypts with the wrong key and hands us noise. Linux
+        // rekeys on every flushed packet, so no Reset-Request can mend it,
+        // and rejecting noise would only confuse the server.
+        if (++garbage_frames_ >= kMaxGarbageFrames)
+          fail(FailureKind::MppeLostSync,
+               "stateful MPPE lost key sync after packet loss (the kernel cannot resynchronise it); reconnect, or "
+               "use stateless MPPE (mppe.stateful false) on lossy paths",
+               now, out);
+        else
+          out.notes.push_back("dropped an undecryptable frame (protocol " + protocol_name(frame->protocol) + ")");
+      } else if (lcp_.state() == State::Opened) {
         on_lcp(lcp_.reject_protocol(frame->protocol, frame->payload, now), now, out);
       } else {
         out.notes.push_back("dropped " + protocol_name(frame->protocol) + " before LCP is open");
@@ -264,7 +282,8 @@ void Session::on_auth(auth::AuthOutput&& o, TimePoint now, SessionOutput& out) {
       const auto strongest = (config_.ccp.allowed & mppe_bit::S)   ? mppe_bit::S
                              : (config_.ccp.allowed & mppe_bit::M) ? mppe_bit::M
                                                                    : mppe_bit::L;
-      hint = MppeMode{mppe_bit::H | strongest};
+      const bool stateful = config_.ccp.request_stateful && config_.ccp.allow_stateful;
+      hint = MppeMode{(stateful ? 0u : mppe_bit::H) | strongest};
     }
     out.events.emplace_back(ev::NetworkPhase{keys_, hint});
   } else {

@@ -55,6 +55,7 @@ enum class FailureKind : std::uint8_t {
   IpcpFailed,
   PeerTerminated,    // the server closed the link
   LinkDead,          // keepalives went unanswered
+  MppeLostSync,      // stateful MPPE decrypts garbage: the keys drifted apart
 };
 std::string_view to_string(FailureKind kind);
 
@@ -153,6 +154,7 @@ class Session {
   bool ccp_given_up_ = false;  // MPPE optional and the server would not do it
   bool ipcp_up_ = false;
   bool up_sent_ = false;
+  unsigned garbage_frames_ = 0;  // undecodable protocols on a stateful receive side
   bool failed_ = false;
   std::string close_reason_;
 };
