@@ -180,3 +180,20 @@ TEST_CASE("ppp: ccp answers Reset-Request and retries its own until Reset-Ack") 
   CHECK_FALSE(out.deadline.has_value());
   CHECK(ccp.timeout(t0 + 2s).frames.empty());
 }
+
+TEST_CASE("ppp ccp: a profile asking for stateful MPPE requests it for its receive direction") {
+  ppp::CcpConfig c;
+  c.allow_stateful = true;
+  c.request_stateful = true;
+  ppp::Ccp ccp(c);
+  ppp::TimePoint t{};
+  ccp.up(t);
+  auto out = ccp.open(t);
+  REQUIRE(out.frames.size() == 1);
+  // 80 fd, ConfReq, id, length 10, MPPE option without H: 12 06 00 00 00 40.
+  const auto& f = out.frames[0];
+  REQUIRE(f.size() == 12);
+  CHECK(f[6] == 0x12);
+  CHECK(f[8] == 0x00);
+  CHECK(f[11] == 0x40);
+}

@@ -210,6 +210,22 @@ TEST_CASE("ppp session: silence from the server is reported as GRE blocked") {
   CHECK(f->reason.find("GRE") != std::string::npos);
 }
 
+TEST_CASE("ppp session: the server's requests arriving without any answer to ours is GRE blocked one way") {
+  Session s{lab_config()};
+  auto out = s.start(t0);
+  const ev::Failed* f = nullptr;
+  SessionOutput last;
+  for (std::uint8_t id = 1; id < 40 && out.deadline && !f; ++id) {
+    s.receive(encode_control_frame(proto::LCP, code::ConfReq, id, hex("0305c22381" "050633d00800")), t0);
+    last = s.timeout(*out.deadline);
+    out = last;
+    f = find_event<ev::Failed>(last);
+  }
+  REQUIRE(f);
+  CHECK(f->kind == FailureKind::NoAnswer);
+  CHECK(f->reason.find("ours never reach it") != std::string::npos);
+}
+
 TEST_CASE("ppp session: the server rejecting MPPE is told apart from us refusing its offer") {
   SUBCASE("server rejects our MPPE option") {
     Run r;
