@@ -167,35 +167,25 @@ wire::Result<std::string> Changes::apply_dns(const std::string& ifname, const st
 
 wire::Result<std::string> Changes::undo_step(const Step& s) {
   const std::string what = describe_step(s);
+  // Addresses and routes go the same way: gone with their interface, or
+  // removed, or found already gone.
+  auto take_back = [&](int ifindex, const std::string& ifname, auto&& remove) -> wire::Result<std::string> {
+    if (!interface_exists(ifindex)) return what + ": gone with " + ifname;
+    auto rtnl = socket();
+    if (!rtnl) return rtnl.error();
+    wire::Result<Removed> r = remove(**rtnl);
+    if (!r) return r.error();
+    return *r == Removed::Removed ? "removed " + what : what + ": already gone";
+  };
   return std::visit(
       Overloaded{
           [&](const AddressStep& a) -> wire::Result<std::string> {
-            if (!interface_exists(a.address.ifindex)) return what + ": gone with " + a.address.ifname;
-            auto rtnl = socket();
-            if (!rtnl) return rtnl.error();
-            auto r = remove_peer_address(**rtnl, a.address);
-            if (!r) return r.error();
-            switch (*r) {
-              case Removed::Removed:
-                return "removed " + what;
-              case Removed::AlreadyGone:
-                return what + ": already gone";
-            }
-            return what;
+            return take_back(a.address.ifindex, a.address.ifname,
+                             [&](RtnlSocket& rtnl) { return remove_peer_address(rtnl, a.address); });
           },
           [&](const RouteStep& rs) -> wire::Result<std::string> {
-            if (!interface_exists(rs.route.ifindex)) return what + ": gone with " + rs.route.ifname;
-            auto rtnl = socket();
-            if (!rtnl) return rtnl.error();
-            auto r = remove_route(**rtnl, rs.route);
-            if (!r) return r.error();
-            switch (*r) {
-              case Removed::Removed:
-                return "removed " + what;
-              case Removed::AlreadyGone:
-                return what + ": already gone";
-            }
-            return what;
+            return take_back(rs.route.ifindex, rs.route.ifname,
+                             [&](RtnlSocket& rtnl) { return remove_route(rtnl, rs.route); });
           },
           [&](const DnsStep& d) -> wire::Result<std::string> { return dns_undo(d.record); },
       },
