@@ -20,7 +20,8 @@
 //                        preference; any of "mschap-v2", "mschap",
 //                        "chap-md5", "pap".
 //   "mppe":              {"required": true, "bits": [128], "stateful": false}.
-//                        bits: non-empty subset of 40, 56, 128. required
+//                        bits: non-empty subset of 40, 128 (56 is refused:
+//                        Linux cannot run it). required
 //                        false lets the link come up unencrypted. stateful
 //                        true asks for stateful MPPE for what the server
 //                        sends us, and accepts it if the server insists.

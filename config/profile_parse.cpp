@@ -278,7 +278,7 @@ void parse_mppe(Walk& w, const json& root, Profile& p) {
   if (const json* bits = w.member(*obj, "bits")) {
     const JsonPath bat = at.key("bits");
     if (!bits->is_array() || bits->empty()) {
-      w.expected(bat, "a non-empty array of 40, 56, 128", *bits);
+      w.expected(bat, "a non-empty array of 40, 128", *bits);
     } else {
       MppeBits chosen{false, false, false};
       for (std::size_t i = 0; i < bits->size() && !w.failed(); ++i) {
@@ -288,8 +288,12 @@ void parse_mppe(Walk& w, const json& root, Profile& p) {
           const auto n = e.get<std::uint64_t>();
           slot = n == 40 ? &chosen.b40 : n == 56 ? &chosen.b56 : n == 128 ? &chosen.b128 : nullptr;
         }
-        if (slot == nullptr)
-          w.expected(bat.index(i), "one of 40, 56, 128", e);
+        if (slot == &chosen.b56)
+          // Linux's ppp_mppe takes a 56-bit key and then never starts: refuse
+          // it here rather than let a tunnel come up without encryption.
+          w.fail(bat.index(i), "56-bit MPPE is not supported by the Linux kernel (use 40 or 128)");
+        else if (slot == nullptr)
+          w.expected(bat.index(i), "one of 40, 128", e);
         else if (*slot)
           w.fail(bat.index(i), describe_value(e) + " is listed twice");
         else

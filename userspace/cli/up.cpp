@@ -1,5 +1,6 @@
 // `pptpctl up` and `pptpctl run`.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,7 +54,9 @@ Exit follow(const std::string& name, int fd, bool debug) {
       done = true;
     } else if (kind == "fail") {
       auto sp = text.find(' ');
-      rc = static_cast<Exit>(std::atoi(text.substr(0, sp).c_str()));
+      const int n = std::atoi(text.substr(0, sp).c_str());
+      // A garbled code must never read as success.
+      rc = n >= 1 && n <= code(Exit::Timeout) ? static_cast<Exit>(n) : Exit::Failure;
       error(name, sp == std::string::npos ? text : text.substr(sp + 1));
       done = true;
     }
@@ -118,6 +121,10 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
 }
 
 Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, int progress_fd) {
+  // Everything the daemon writes (records, backups) is root's alone, and a
+  // core dump must not carry the password.
+  ::umask(077);
+  ::prctl(PR_SET_DUMPABLE, 0);
   auto profile = load(common, name);
   if (!profile) {
     error(name, profile.error().reason);

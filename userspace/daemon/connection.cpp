@@ -26,6 +26,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
+constexpr std::uint16_t kProtocolIpv6 = 0x0057;
+
 template <typename T>
 T random_value() {
   T v{};
@@ -123,8 +125,9 @@ ppp::SessionConfig Connection::session_config() {
   c.credentials.username = profile_.username;
   c.credentials.password = std::string(profile_.password.reveal());
   c.credentials.peer_challenge = random_value<std::array<std::uint8_t, 16>>();
-  c.ccp.allowed = (profile_.mppe.bits.b128 ? ppp::mppe_bit::S : 0u) | (profile_.mppe.bits.b56 ? ppp::mppe_bit::M : 0u) |
-                  (profile_.mppe.bits.b40 ? ppp::mppe_bit::L : 0u);
+  // Linux's MPPE does 40 and 128 bits only: a 56-bit ConfAck would leave the
+  // kernel without a running compressor, so 56 is never offered or accepted.
+  c.ccp.allowed = (profile_.mppe.bits.b128 ? ppp::mppe_bit::S : 0u) | (profile_.mppe.bits.b40 ? ppp::mppe_bit::L : 0u);
   c.ccp.allow_stateful = profile_.mppe.stateful;
   c.ccp.request_stateful = profile_.mppe.stateful;
   c.ccp.required = profile_.mppe.required;
@@ -148,6 +151,13 @@ bool Connection::prepare() {
     return false;
   }
   listen_ = std::move(*sock);
+  // A predecessor that crashed left its routes and DNS recorded: take them
+  // back first, or its pinned host route would look like someone else's.
+  if (auto undone = NetworkSetup::undo_record(changes_path(profile_.name)); undone) {
+    for (const auto& line : *undone) progress_.info("left by a previous run, undone: " + line);
+  } else {
+    progress_.info("could not undo a previous run's changes: " + undone.error().reason);
+  }
   network_.set_record_path(changes_path(profile_.name));
 
   progress_.phase("checking the kernel for PPP, PPTP and MPPE");
@@ -315,10 +325,10 @@ void Connection::apply(pptp::Effects fx) {
       on_call(*call);
     } else if (auto* dis = std::get_if<pptp::CallDisconnected>(&e)) {
       if (stage_ == Stage::Connecting || stage_ == Stage::Up)
-        fail(Exit::LinkLost, "the server disconnected the call: " + dis->reason);
+        fail(stage_ == Stage::Up ? Exit::LinkLost : Exit::ServerRefused, dis->reason);
     } else if (auto* closed = std::get_if<pptp::Closed>(&e)) {
       if (stage_ == Stage::Connecting || stage_ == Stage::Up)
-        fail(Exit::LinkLost, "the server closed the control connection: " + closed->reason);
+        fail(stage_ == Stage::Up ? Exit::LinkLost : Exit::ServerRefused, closed->reason);
       progress_.info(std::string("control connection closed") + (closed->was_clean ? " cleanly" : ""));
       tcp_.reset();
       if (stage_ == Stage::StoppingControl) finish();
@@ -397,6 +407,8 @@ void Connection::on_network(const ev::NetworkPhase& n) {
   if (!step(unit_.set_mru(std::max<int>(kernel::kMinUnitMru, profile_.mru)), Exit::Failure)) return;
   // IP stays dropped until MPPE runs both ways: the kernel would send clear text.
   if (!step(unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Drop), Exit::Failure)) return;
+  // IPv6 is never negotiated, so it never passes: a new unit would let it.
+  if (!step(unit_.set_np_mode(kProtocolIpv6, kernel::NpMode::Drop), Exit::Failure)) return;
   if (!step(channel_.connect_to(unit_), Exit::Failure)) return;
   if (n.keys) {
     const std::uint32_t must = profile_.mppe.required ? kernel::kFlagMustComp : 0;
@@ -419,14 +431,23 @@ void Connection::on_network(const ev::NetworkPhase& n) {
 }
 
 void Connection::on_up(const ev::Up& up) {
-  if (!up.mppe) {
-    progress_.phase("WARNING: the link is NOT encrypted (the profile allows it: mppe.required is false)");
+  const bool both_ways = up.mppe && up.mppe->tx && up.mppe->rx;
+  if (!both_ways) {
+    progress_.phase("WARNING: the link is NOT encrypted both ways (the profile allows it: mppe.required is false)");
+  }
+  if (up.mppe) {
+    // The kernel starts MPPE when it sees each ConfAck go by; if it refused
+    // one, SC_MUST_COMP would not stop clear text. Trust the run bits only.
+    auto f = unit_.flags();
+    const std::uint32_t want = (up.mppe->tx ? kernel::kFlagCompRun : 0u) | (up.mppe->rx ? kernel::kFlagDecompRun : 0u);
+    if (!f || (*f & want) != want)
+      return fail(Exit::MppeMissing, "the kernel did not start MPPE in both directions; IP stays blocked");
   }
   TunnelAddresses t;
   t.ifname = unit_.interface_name();
   t.ifindex = static_cast<int>(unit_.interface_index());
   // Room for MPPE's header inside the peer's MRU.
-  const unsigned overhead = up.mppe ? 4u : 0u;
+  const unsigned overhead = up.mppe && up.mppe->tx ? 4u : 0u;
   t.mtu = std::min<unsigned>(profile_.mtu, static_cast<unsigned>(up.peer_mru) - overhead);
   t.local = up.ip.local;
   t.peer = up.ip.peer;
@@ -494,9 +515,11 @@ void Connection::serve(Client& c) {
   char buf[256];
   ssize_t n = ::read(c.fd.get(), buf, sizeof buf);
   if (n <= 0) {
-    if (!c.waits_for_down) c.fd.reset();
+    // Nobody is left to answer, and a hung-up fd would wake poll forever.
+    c.fd.reset();
     return;
   }
+  if (c.waits_for_down) return;
   c.in.append(buf, static_cast<std::size_t>(n));
   auto nl = c.in.find('\n');
   if (nl == std::string::npos) {
@@ -577,6 +600,9 @@ void Connection::fail(Exit code, const std::string& reason) {
 void Connection::stop(const std::string& why) {
   if (stage_ == Stage::StoppingLink || stage_ == Stage::StoppingControl || stage_ == Stage::Done) return;
   end_reason_ = why;
+  // No clear text in the teardown window: a CCP ConfReq from the server now
+  // would switch the kernel's encryption off while routes still point here.
+  if (unit_.fd() >= 0) (void)unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Drop);
   progress_.stopping(why);
   stop_deadline_ = Clock::now() + 15s;
   // Routes and DNS first, while the interface still exists.

@@ -91,6 +91,11 @@ void Progress::fail(Exit code, std::string_view reason) {
 
 void Progress::stopping(std::string_view why) {
   log("", why);
+  // Stopped before the link came up: the waiting `up` deserves the reason.
+  if (pipe_fd_ >= 0) {
+    to_pipe("fail", std::to_string(pptpctl::code(Exit::Failure)) + " " + std::string(why) + " before the link came up");
+    close_pipe();
+  }
   sd_notifyf(0, "STOPPING=1\nSTATUS=%s", one_line(why).c_str());
 }
 

@@ -12,6 +12,8 @@ inline constexpr std::uint32_t kFlagCcpOpen = 0x40;        // SC_CCP_OPEN
 inline constexpr std::uint32_t kFlagCcpUp = 0x80;          // SC_CCP_UP
 inline constexpr std::uint32_t kFlagMustComp = 0x400000;   // SC_MUST_COMP (= SC_DC_ERROR on read)
 inline constexpr std::uint32_t kFlagDecryptError = 0x400000;  // SC_DC_ERROR
+inline constexpr std::uint32_t kFlagCompRun = 0x1000;      // SC_COMP_RUN: transmit MPPE started
+inline constexpr std::uint32_t kFlagDecompRun = 0x2000;    // SC_DECOMP_RUN: receive MPPE started
 inline constexpr std::uint32_t kFlagDecryptFatal = 0x800000;  // SC_DC_FERROR
 
 // Bits PPPIOCSFLAGS keeps (the kernel's SC_FLAG_BITS) minus SC_MUST_COMP.

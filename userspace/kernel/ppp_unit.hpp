@@ -48,8 +48,8 @@ class PppUnit {
  public:
   PppUnit() = default;  // holds nothing
   // Opens /dev/ppp (non-blocking) and creates a new unit (PPPIOCNEWUNIT -1).
-  // Its interface "pppN" exists from here on, down, with every network
-  // protocol at NPMODE_DROP.
+  // Its interface "pppN" exists from here on, down. Every network protocol
+  // starts at PASS: the caller drops IP and IPv6 itself.
   static wire::Result<PppUnit> create();
 
   int unit() const { return unit_; }

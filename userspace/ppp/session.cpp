@@ -178,6 +178,9 @@ SessionOutput Session::close(TimePoint now, std::string reason) {
   } else if (phase_ != Phase::Terminate) {
     phase_ = Phase::Terminate;
     close_reason_ = reason;
+    // Their phases are over: left armed they would fire forever.
+    auth_deadline_.reset();
+    network_deadline_.reset();
     on_lcp(lcp_.close(now, std::move(reason)), now, out);
   }
   finish(out);
