@@ -1,4 +1,6 @@
 // `pptpctl down`, `status` and `list`.
+#include <unistd.h>
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,7 +14,20 @@ namespace pptpctl {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+// The control sockets are root's: without root every tunnel would look
+// "not running", which is worse than saying why.
+bool need_root() {
+  if (::geteuid() == 0) return true;
+  std::fprintf(stderr, "pptpctl: run as root (the tunnels' control sockets are root's)\n");
+  return false;
+}
+
+}  // namespace
+
 Exit cmd_down(const std::string& name) {
+  if (!need_root()) return Exit::Failure;
   if (!daemon_alive(name)) {
     // A daemon that died leaves its record: take back its routes and DNS.
     auto undone = NetworkSetup::undo_record(changes_path(name));
@@ -65,6 +80,7 @@ void print_human(const nlohmann::json& j) {
 }  // namespace
 
 Exit cmd_status(const std::string& name, bool json) {
+  if (!need_root()) return Exit::Failure;
   std::vector<std::string> names = name.empty() ? running_profiles() : std::vector<std::string>{name};
   auto all = nlohmann::json::array();
   bool any = false;

@@ -142,6 +142,12 @@ bool Connection::prepare() {
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
   signals_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!signals_) {
+    // With the signals blocked and no fd to read them, SIGTERM would never land.
+    exit_ = Exit::Failure;
+    progress_.fail(exit_, std::string("cannot watch for signals: ") + std::strerror(errno));
+    return false;
+  }
 
   auto sock = listen_control(profile_.name);
   if (!sock) {
