@@ -1,0 +1,358 @@
+# The bench's client VM: the bare link, pptp-linux + pppd ("ref") and pptpctl
+# ("ctl") against the server VM, one after the other. Every figure goes to
+# $BENCH_RESULTS/figures as key=value; scripts/bench turns them into the
+# table. A client that fails to connect is recorded as a problem, the rest
+# still runs, and the VM exits non-zero at the end.
+. "$BENCH_REPO/scripts/bench.d/common.sh"
+
+if [ "$BENCH_QUICK" = 1 ]; then
+  CYCLES=2 SECS=3 SCALE=3
+else
+  CYCLES=5 SECS=8 SCALE=20
+fi
+PPTPCTL=$BENCH_PPTPCTL
+export PPTPCTL_CONFIG_DIR=/etc/pptpctl
+FIG=$BENCH_RESULTS/figures
+PROBLEMS=$BENCH_RESULTS/problems
+: >"$FIG"
+: >"$PROBLEMS"
+
+fig() {
+  echo "$1=$2" >>"$FIG"
+  echo "  $1=$2"
+}
+problem() {
+  echo "$*" >>"$PROBLEMS"
+  bench_log "PROBLEM: $*"
+}
+
+# Whatever happens, release the server VM so it powers off too.
+trap 'timeout 5 bash -c "echo done >/dev/tcp/$SRV_IP/$DONE_PORT" 2>/dev/null' EXIT
+
+ask_server() { timeout 5 bash -c "exec 3<>/dev/tcp/$SRV_IP/$1; cat <&3" 2>/dev/null; }
+
+# "total idle" jiffies from a /proc/stat (a file, or - for stdin).
+cpu_sample() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $5 + $6; exit }' "${1:-/proc/stat}"; }
+# Busy share in percent between two samples.
+busy_pct() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); dt = y[1] - x[1]; di = y[2] - x[2]
+    if (dt <= 0) print "nan"; else printf "%.1f", 100 * (dt - di) / dt }'
+}
+
+# Each connect starts against a server that has let go of every earlier
+# session (pptpctrl and pppd gone, pool address free again).
+wait_server_clean() {
+  local n
+  for _ in $(seq 150); do
+    n=$(ask_server $SESSIONS_PORT)
+    [ "$n" = 0 ] && { sleep 0.3; return 0; }
+    sleep 0.2
+  done
+  problem "the server still holds ${n:-?} PPP processes 30 s after the last disconnect"
+  return 1
+}
+
+# iperf3 to TARGET, DIR up (client sends) or down (-R, server sends), for
+# SECS, optionally paced at RATE ("12M"). Sets MBPS (receiver's rate),
+# CLI_BUSY and SRV_BUSY (each VM's busy share over the run, percent).
+measure() {
+  local target=$1 dir=$2 secs=$3 rate=${4:-} out rc c0 c1 s0 s1
+  local args=(-c "$target" -t "$secs" -J)
+  [ "$dir" = down ] && args+=(-R)
+  # Paced runs count the whole run against the whole CPU sample; unpaced ones
+  # leave out TCP's first second of ramp-up.
+  if [ -n "$rate" ]; then args+=(-b "$rate"); else args+=(-O 1); fi
+  s0=$(ask_server $STAT_PORT | cpu_sample -)
+  c0=$(cpu_sample)
+  out=$(timeout $((secs + 30)) iperf3 "${args[@]}" 2>>"$LOGS/iperf3-client.err")
+  rc=$?
+  c1=$(cpu_sample)
+  s1=$(ask_server $STAT_PORT | cpu_sample -)
+  { echo "# iperf3 ${args[*]}"; echo "$out"; } >>"$LOGS/iperf3-client.json"
+  [ $rc = 0 ] || return 1
+  MBPS=$(echo "$out" | jq -r '.end.sum_received.bits_per_second' | awk '{ printf "%.1f", $1 / 1e6 }')
+  CLI_BUSY=$(busy_pct "$c0" "$c1")
+  SRV_BUSY=$(busy_pct "$s0" "$s1")
+}
+
+# Prints the IPv4 address of IFACE, or fails.
+addr_of() { ip -4 -o addr show dev "$1" 2>/dev/null | awk '{ print $4 }' | cut -d/ -f1 | grep .; }
+
+# "rss_kib pss_kib" summed over PIDS. From smaps_rollup, which walks the page
+# tables: status's VmRSS lags for processes that forked and barely ran since
+# (pptp's call manager shows a tenth of its resident set there).
+mem_of() {
+  local rss=0 pss=0 p r s
+  for p in "$@"; do
+    read -r r s <<<"$(awk '/^Rss:/ { r = $2 } /^Pss:/ { s = $2 } END { print r + 0, s + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null)"
+    rss=$((rss + ${r:-0})) pss=$((pss + ${s:-0}))
+  done
+  echo "$rss $pss"
+}
+
+# --- pptp-linux + pppd, with the settings pptpctl uses by default:
+# MS-CHAPv2 only, MPPE-128 stateless required, MTU 1400, LCP echo 10 s x 3,
+# no DNS from the peer, no default route, no packet debugging.
+cat >/etc/ppp/options.bench <<OPTS
+name $BENCH_USER
+remotename pptpd
+noauth
+refuse-eap
+refuse-pap
+refuse-chap
+refuse-mschap
+require-mppe-128
+nobsdcomp
+nodeflate
+novj
+nodefaultroute
+mtu 1400
+lcp-echo-interval 10
+lcp-echo-failure 3
+maxfail 1
+logfile $LOGS/client-pppd.log
+OPTS
+printf '%s pptpd "%s" *\n' "$BENCH_USER" "$BENCH_PASSWORD" >/etc/ppp/chap-secrets
+chmod 600 /etc/ppp/chap-secrets
+
+# ref_up LINK IFACE [LOCAL_ADDR]: returns once IPCP is up (updetach), like
+# pptpctl up.
+ref_up() {
+  local bind=""
+  [ -n "${3:-}" ] && bind="--localbind $3"
+  timeout 150 pppd pty "pptp $SRV_IP --nolaunchpppd --loglevel 0 $bind" file /etc/ppp/options.bench \
+    ifname "$2" linkname "$1" updetach >>"$LOGS/client.log" 2>&1
+}
+# Everything pptp-linux runs: pppd, the shell its pty option starts, and pptp
+# as GRE gateway (pptpgw) and call manager (pptpcm). Every one in this VM is
+# the bench's own.
+ref_pids() { { pgrep -x 'pppd|pptpgw|pptpcm'; pgrep -f '^sh -c pptp '; } | sort -u; }
+# Stops every pppd the bench started and waits until pptp has gone too.
+ref_down_all() {
+  local p
+  for p in $(pgrep -x pppd); do kill "$p" 2>/dev/null; done
+  for _ in $(seq 150); do
+    [ -z "$(pgrep -x 'pppd|pptpgw|pptpcm')" ] && return 0
+    sleep 0.2
+  done
+  problem "pptp-linux: pppd or pptp still running 30 s after SIGTERM to pppd"
+  pgrep -x 'pppd|pptpgw|pptpcm' | xargs -r kill -9
+}
+
+# --- pptpctl: same server, same user, defaults (MS-CHAPv2, MPPE-128
+# stateless, MTU 1400), no DNS and no routes, like the pppd side.
+ctl_profile() {
+  mkdir -p /etc/pptpctl
+  printf '%s\n' "$BENCH_PASSWORD" >"/etc/pptpctl/$1.secret"
+  chmod 600 "/etc/pptpctl/$1.secret"
+  cat >"/etc/pptpctl/$1.json" <<JSON
+{ "server": "$SRV_IP", "username": "$BENCH_USER", "password_file": "$1.secret",
+  "dns": {"use_peer": false}, "connect_timeout_s": 120 }
+JSON
+}
+ctl_up() { timeout 150 "$PPTPCTL" up "$1" >>"$LOGS/pptpctl-up.log" 2>&1; }
+ctl_down() { timeout 60 "$PPTPCTL" down "$1" >>"$LOGS/pptpctl-up.log" 2>&1; }
+ctl_pids() { pgrep -f '^pptpctl (--config-dir [^ ]+ )?run ' | sort -u; }
+
+# up/down helpers by client: KIND up|down INSTANCE ("" for the single tunnel).
+iface_of() { case $1 in ref) echo "pptp-ref$2" ;; ctl) echo "pptp-ctl$2" ;; esac; }
+bring_up() {
+  case $1 in
+    ref) ref_up "ref$2" "$(iface_of ref "$2")" ${2:+"$(ref_local_addr "$2")"} ;;
+    ctl) ctl_up "ctl$2" ;;
+  esac
+}
+bring_down() {
+  case $1 in
+    ref) ref_down_all ;;
+    ctl) ctl_down "ctl$2" ;;
+  esac
+}
+# pptp-linux keeps one call manager, so one control connection, per server
+# address: tunnels started together race to launch it ("Call manager for
+# 192.0.2.1 is already running", pppd exits 16), and PoPToP carries one call
+# per control connection anyway. So each of the incumbent's parallel tunnels
+# binds its own client address, which gives it its own call manager and
+# control connection: what pptpctl has for every tunnel.
+ref_local_addr() { echo "192.0.2.$((100 + $1))"; }
+name_of() { case $1 in ref) echo "pptp-linux" ;; ctl) echo "pptpctl" ;; esac; }
+
+# CYCLES times: up, until the interface has an address (both commands return
+# once IPCP is up, so this is a check), then down; the last one stays up.
+connect_cycles() {
+  local kind=$1 start t iface samples=() rc
+  iface=$(iface_of "$kind" "")
+  for i in $(seq "$CYCLES"); do
+    wait_server_clean || return 1
+    start=$(bench_now)
+    bring_up "$kind" ""
+    rc=$?
+    t=$(bench_elapsed "$start")
+    if [ $rc != 0 ]; then
+      problem "$(name_of "$kind") did not connect (cycle $i, exit $rc after ${t}s)"
+      bring_down "$kind" ""
+      return 1
+    fi
+    addr_of "$iface" >/dev/null || { problem "$(name_of "$kind") returned but $iface has no address"; bring_down "$kind" ""; return 1; }
+    samples+=("$t")
+    bench_log "$(name_of "$kind"): up in ${t}s"
+    [ "$i" -lt "$CYCLES" ] && bring_down "$kind" ""
+  done
+  ping -c 1 -W 5 $SRV_TUN_IP >/dev/null || { problem "$(name_of "$kind"): no ping reply from $SRV_TUN_IP through $iface"; return 1; }
+  fig "${kind}_connect_samples" "$(IFS=,; echo "${samples[*]}")"
+  printf '%s\n' "${samples[@]}" | sort -n | awk -v k="$kind" '{ v[NR] = $1 }
+    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          printf "%s_connect_median=%.2f\n%s_connect_min=%.2f\n%s_connect_max=%.2f\n", k, m, k, v[1], k, v[NR] }' \
+    | while IFS= read -r line; do fig "${line%%=*}" "${line#*=}"; done
+}
+
+# Throughput both ways at full speed; "bare" for the link without a tunnel.
+throughput() {
+  local kind=$1 target=$2 dir
+  for dir in up down; do
+    if measure "$target" $dir "$SECS"; then
+      fig "${kind}_${dir}_mbps" "$MBPS"
+      fig "${kind}_${dir}_srv_busy" "$SRV_BUSY"
+      fig "${kind}_${dir}_cli_busy" "$CLI_BUSY"
+    else
+      problem "$kind: iperf3 $dir to $target failed"
+    fi
+  done
+}
+
+# Client busy share at the fixed offered LOAD (Mbit/s), both ways.
+cpu_at_load() {
+  local kind=$1 target=$2 dir
+  for dir in up down; do
+    if measure "$target" $dir "$SECS" "${LOAD}M"; then
+      fig "${kind}_cpu_${dir}_busy" "$CLI_BUSY"
+      fig "${kind}_cpu_${dir}_mbps" "$MBPS"
+      fig "${kind}_cpu_${dir}_per_mbps" "$(awk -v b="$CLI_BUSY" -v m="$MBPS" 'BEGIN { if (m > 0) printf "%.3f", b / m; else print "nan" }')"
+    else
+      problem "$kind: paced iperf3 $dir at ${LOAD} Mbit/s failed"
+    fi
+  done
+}
+
+# Where each process's resident memory lies, biggest mappings first, to
+# explain the figures.
+mem_detail() {
+  local p
+  for p in "$@"; do
+    echo "== pid $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+    grep -E '^(Rss|Pss|Pss_Anon|Pss_File):' "/proc/$p/smaps_rollup" 2>/dev/null
+    awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]" } /^Rss:/ { rss[name] += $2 }
+      END { for (n in rss) if (rss[n] > 0) printf "%8d kB  %s\n", rss[n], n }' "/proc/$p/smaps" 2>/dev/null | sort -rn | head -12
+  done
+}
+
+memory() {
+  local kind=$1 pids m
+  case $kind in ref) pids=$(ref_pids) ;; ctl) pids=$(ctl_pids) ;; esac
+  mem_detail $pids >"$LOGS/memory-$kind.txt"
+  m=$(mem_of $pids)
+  fig "${kind}_procs" "$(echo $pids | wc -w)"
+  fig "${kind}_rss_kib" "${m% *}"
+  fig "${kind}_pss_kib" "${m#* }"
+}
+
+# SCALE tunnels started at once; the time until the last one is up, and the
+# memory of everything running then.
+scale() {
+  local kind=$1 start ok=0 last rc t i pids m
+  wait_server_clean || return 1
+  rm -rf /run/scale && mkdir -p /run/scale
+  [ "$kind" = ctl ] && for i in $(seq "$SCALE"); do ctl_profile "ctl$i"; done
+  [ "$kind" = ref ] && for i in $(seq "$SCALE"); do ip addr replace "$(ref_local_addr "$i")/24" dev eth0; done
+  bench_log "$(name_of "$kind"): starting $SCALE tunnels at once"
+  start=$(bench_now)
+  for i in $(seq "$SCALE"); do
+    ( bring_up "$kind" "$i"; echo "$? $(bench_now)" >"/run/scale/$i" ) &
+  done
+  wait
+  last=$start
+  for i in $(seq "$SCALE"); do
+    read -r rc t <"/run/scale/$i"
+    if [ "$rc" = 0 ] && addr_of "$(iface_of "$kind" "$i")" >/dev/null; then
+      ok=$((ok + 1))
+      last=$(awk -v a="$last" -v b="$t" 'BEGIN { print (b > a) ? b : a }')
+    else
+      echo "$(name_of "$kind") tunnel $i: exit $rc" >>"$LOGS/scale-$kind.log"
+    fi
+  done
+  fig "${kind}_scale_ok" "$ok"
+  fig "${kind}_scale_s" "$(awk -v a="$start" -v b="$last" 'BEGIN { printf "%.2f", b - a }')"
+  case $kind in ref) pids=$(ref_pids) ;; ctl) pids=$(ctl_pids) ;; esac
+  m=$(mem_of $pids)
+  fig "${kind}_scale_procs" "$(echo $pids | wc -w)"
+  fig "${kind}_scale_rss_kib" "${m% *}"
+  fig "${kind}_scale_pss_kib" "${m#* }"
+  [ "$ok" = "$SCALE" ] || problem "$(name_of "$kind"): only $ok of $SCALE tunnels came up at once (see logs/scale-$kind.log)"
+  bench_log "$(name_of "$kind"): $ok of $SCALE up; tearing down"
+  case $kind in
+    ref)
+      ref_down_all
+      for i in $(seq "$SCALE"); do ip addr del "$(ref_local_addr "$i")/24" dev eth0; done
+      ;;
+    ctl) for i in $(seq "$SCALE"); do ctl_down "ctl$i" & done; wait ;;
+  esac
+}
+
+bench_modules
+bench_link $CLI_IP
+fig vm_kernel "$(uname -r)"
+fig vm_cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+fig cycles "$CYCLES"
+fig iperf_s "$SECS"
+fig scale_n "$SCALE"
+
+ready=0
+for _ in $(seq 300); do
+  [ -n "$(ask_server $SESSIONS_PORT)" ] && { ready=1; break; }
+  sleep 0.5
+done
+[ $ready = 1 ] || bench_fail "the server VM did not answer on $SRV_IP:$SESSIONS_PORT within 150 s"
+bench_log "client: server ready"
+
+c0=$(cpu_sample); sleep 3; c1=$(cpu_sample)
+fig idle_busy "$(busy_pct "$c0" "$c1")"
+
+bench_log "bare link: iperf3 ${SECS}s each way"
+throughput bare $SRV_IP
+
+ctl_profile ctl
+for kind in ref ctl; do
+  bench_log "$(name_of "$kind"): $CYCLES connect cycles"
+  if connect_cycles $kind; then
+    memory $kind
+    bench_log "$(name_of "$kind"): iperf3 ${SECS}s each way"
+    throughput $kind $SRV_TUN_IP
+  fi
+  bring_down $kind ""
+done
+
+# The fixed load: half of the slowest tunnel direction either client managed,
+# so both carry it with room to spare.
+LOAD=$(grep -E '^(ref|ctl)_(up|down)_mbps=' "$FIG" | cut -d= -f2 | sort -n | head -1 | awk '{ l = int($1 / 2); print (l < 1) ? 1 : l }')
+[ -n "$LOAD" ] || LOAD=10
+fig load_mbps "$LOAD"
+for kind in ref ctl; do
+  wait_server_clean
+  bench_log "$(name_of "$kind"): client CPU at $LOAD Mbit/s"
+  if bring_up $kind ""; then
+    cpu_at_load $kind $SRV_TUN_IP
+  else
+    problem "$(name_of "$kind") did not connect for the CPU run"
+  fi
+  bring_down $kind ""
+done
+bench_log "bare link: client CPU at $LOAD Mbit/s"
+cpu_at_load bare $SRV_IP
+
+for kind in ref ctl; do scale $kind; done
+
+if [ -s "$PROBLEMS" ]; then
+  echo "$(wc -l <"$PROBLEMS") problem(s): $(head -1 "$PROBLEMS")" >"$BENCH_RESULTS/reason"
+  exit 1
+fi
+bench_log "client: done"
