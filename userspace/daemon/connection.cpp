@@ -104,7 +104,8 @@ Connection::Connection(config::Profile profile, ConnectionOptions options)
       progress_(profile_.name, options.progress_fd, options.debug || profile_.debug) {}
 
 Connection::~Connection() {
-  if (listen_) ::unlink(socket_path(profile_.name).c_str());
+  // Only the lock holder ever created the socket, so only it removes it.
+  if (listen_ && lock_) ::unlink(socket_path(profile_.name).c_str());
 }
 
 ppp::SessionConfig Connection::session_config() {
@@ -149,11 +150,17 @@ bool Connection::prepare() {
     return false;
   }
 
+  auto lock = lock_profile(profile_.name);
+  if (!lock) {
+    exit_ = Exit::AlreadyRunning;
+    progress_.fail(exit_, lock.error().reason);
+    return false;
+  }
+  lock_ = std::move(*lock);
   auto sock = listen_control(profile_.name);
   if (!sock) {
-    const bool running = daemon_alive(profile_.name);
-    progress_.fail(running ? Exit::AlreadyRunning : Exit::Failure, sock.error().reason);
-    exit_ = running ? Exit::AlreadyRunning : Exit::Failure;
+    exit_ = Exit::Failure;
+    progress_.fail(exit_, sock.error().reason);
     return false;
   }
   listen_ = std::move(*sock);

@@ -78,6 +78,7 @@ class Connection {
   std::string end_reason_;
   bool failed_ = false;
 
+  kernel::Fd lock_;  // one daemon per profile, for as long as this one lives
   kernel::Fd listen_;
   kernel::Fd signals_;
   std::vector<Client> clients_;

@@ -1,6 +1,8 @@
 #include "daemon/ipc.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -47,11 +49,19 @@ wire::Result<kernel::Fd> dial(const std::string& profile) {
 
 }  // namespace
 
-wire::Result<kernel::Fd> listen_control(const std::string& profile) {
+wire::Result<kernel::Fd> lock_profile(const std::string& profile) {
   const std::string dir = run_dir();
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return wire::Error::fatal("cannot create " + dir + ": " + std::strerror(errno));
-  if (daemon_alive(profile)) return wire::Error::fatal("tunnel " + profile + " is already running");
+  const std::string path = dir + "/" + profile + ".lock";
+  kernel::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) return wire::Error::fatal("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return wire::Error::fatal("tunnel " + profile + " is already running");
+  return fd;
+}
+
+wire::Result<kernel::Fd> listen_control(const std::string& profile) {
+  const std::string dir = run_dir();
   const std::string path = socket_path(profile);
   ::unlink(path.c_str());
   auto sa = address(path);

@@ -17,8 +17,12 @@ std::string log_path(const std::string& profile);
 // What the daemon added to the network, kept while it stands (crash recovery).
 std::string changes_path(const std::string& profile);
 
-// Creates RUN_DIR (0700) and listens on the profile's socket (0600). A socket
-// file left by a dead daemon is replaced; a live one means AlreadyRunning.
+// One daemon per profile: an exclusive lock on RUN_DIR/NAME.lock, held for
+// the daemon's whole life (the returned fd), taken before anything else.
+wire::Result<kernel::Fd> lock_profile(const std::string& profile);
+
+// Creates RUN_DIR (0700) and listens on the profile's socket (0600). Call with
+// the profile's lock held: a socket file left by a dead daemon is replaced.
 wire::Result<kernel::Fd> listen_control(const std::string& profile);
 
 // Is a daemon answering on this profile's socket?
