@@ -120,28 +120,32 @@ TEST_CASE("ppp session: replays a real PoPToP exchange to a running, MPPE-128 li
 
   auto net = r.s.network_ready(t0);
   auto ccp = packets(net, proto::CCP, keep);
-  auto ipcp = packets(net, proto::IPCP, keep);
   REQUIRE(ccp.size() == 1);
   CHECK(bytes(ccp[0].data) == (hex("120601000040")));
-  REQUIRE(ipcp.size() == 1);
+  // IPCP waits for MPPE: sent before, the server would TermAck it.
+  CHECK(packets(net, proto::IPCP, keep).empty());
 
   // CCP both ways, as in the log.
   auto c1 = r.feed(encode_control_frame(proto::CCP, code::ConfReq, 1, hex("120601000040")));
   auto cack = packets(c1, proto::CCP, keep);
   REQUIRE(cack.size() == 1);
   CHECK(cack[0].code == code::ConfAck);
+  // The server's IPCP can overtake our CCP Up: it is held, then answered.
+  auto early = r.feed(encode_control_frame(proto::IPCP, code::ConfReq, 1, hex("0206002d0f01" "0306c6336401")));
+  CHECK(packets(early, proto::IPCP, keep).empty());
   auto cup = r.feed(ack(proto::CCP, ccp[0]));
   CHECK(r.s.ccp().state() == State::Opened);
   // Reported at once: the kernel starves IPCP until it is told CCP is up.
   REQUIRE(find_event<ev::MppeUp>(cup));
   CHECK_FALSE(find_event<ev::Up>(cup));
+  auto started = packets(cup, proto::IPCP, keep);
+  REQUIRE(started.size() == 2);
+  CHECK(started[0].code == code::ConfReq);
+  CHECK(started[1].code == code::ConfRej);
+  CHECK(bytes(started[1].data) == (hex("0206002d0f01")));
+  const auto& ipcp = std::vector<Packet>{started[0]};
 
-  // IPCP: VJ rejected, our 0.0.0.0 Nak'd to the pool address and DNS.
-  auto i1 = r.feed(encode_control_frame(proto::IPCP, code::ConfReq, 1, hex("0206002d0f01" "0306c6336401")));
-  auto irej = packets(i1, proto::IPCP, keep);
-  REQUIRE(irej.size() == 1);
-  CHECK(irej[0].code == code::ConfRej);
-  CHECK(bytes(irej[0].data) == (hex("0206002d0f01")));
+  // IPCP: VJ was rejected above; our 0.0.0.0 Nak'd to the pool address and DNS.
   auto i2 = r.feed(encode_control_frame(proto::IPCP, code::ConfNak, ipcp[0].id,
                                         hex("0306c633640a" "8106c0000235" "8306c0000236")));
   auto ireq2 = packets(i2, proto::IPCP, keep);

@@ -382,6 +382,15 @@ void Connection::write_frame(const wire::Bytes& frame) {
 }
 
 void Connection::apply(ppp::SessionOutput out) {
+  // SC_CCP_UP before this output's frames: they include the first encrypted
+  // IPCP request, which the kernel drops (SC_MUST_COMP) until CCP is marked up.
+  for (auto& e : out.events) {
+    if (auto* m = std::get_if<ev::MppeUp>(&e)) {
+      auto r = unit_.ccp_up();
+      if (!r) return fail(Exit::MppeMissing, r.error().reason);
+      progress_.phase("encrypted: send " + mppe_words(m->mppe.tx) + ", receive " + mppe_words(m->mppe.rx));
+    }
+  }
   for (const auto& f : out.frames) write_frame(f);
   for (const auto& note : out.notes) progress_.debug("ppp: " + note);
   session_deadline_ = out.deadline;
@@ -394,10 +403,8 @@ void Connection::apply(ppp::SessionOutput out) {
       progress_.phase("authenticated with " + auth_words(a->protocol));
     } else if (auto* n = std::get_if<ev::NetworkPhase>(&e)) {
       on_network(*n);
-    } else if (auto* m = std::get_if<ev::MppeUp>(&e)) {
-      auto r = unit_.ccp_up();
-      if (!r) return fail(Exit::MppeMissing, r.error().reason);
-      progress_.phase("encrypted: send " + mppe_words(m->mppe.tx) + ", receive " + mppe_words(m->mppe.rx));
+    } else if (std::get_if<ev::MppeUp>(&e)) {
+      // Applied above, before the frames.
     } else if (auto* up = std::get_if<ev::Up>(&e)) {
       on_up(*up);
     } else if (auto* f = std::get_if<ev::Failed>(&e)) {

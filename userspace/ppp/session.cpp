@@ -100,7 +100,12 @@ SessionOutput Session::receive(wire::ByteView bytes, TimePoint now) {
       } else if (frame->protocol == proto::CCP) {
         on_ccp(ccp_.receive(frame->payload, now), now, out);
       } else if (frame->protocol == proto::IPCP) {
-        on_ipcp(ipcp_.receive(frame->payload, now), now, out);
+        if (ipcp_started_) {
+          on_ipcp(ipcp_.receive(frame->payload, now), now, out);
+        } else {
+          early_ipcp_ = wire::Bytes(frame->payload.begin(), frame->payload.end());
+          out.notes.push_back("held the server's IPCP packet until MPPE is up");
+        }
       } else {
         // The kernel could not decrypt: ask the server to reset its state.
         on_ccp(ccp_.request_reset(now), now, out);
@@ -165,10 +170,26 @@ SessionOutput Session::network_ready(TimePoint now) {
     // No keys, no MPPE: only reachable when the profile does not require it.
     ccp_given_up_ = true;
   }
-  on_ipcp(ipcp_.up(now), now, out);
-  on_ipcp(ipcp_.open(now), now, out);
+  // With MPPE required, IPCP waits for CCP (as pppd does): the server starts
+  // IPCP only once its MPPE runs, so an earlier request of ours is TermAck'd
+  // and costs a 3 s restart timeout, and it would go out in the clear.
+  if (!keys_ || !config_.ccp.required) start_ipcp(now, out);
   finish(out);
   return out;
+}
+
+void Session::start_ipcp(TimePoint now, SessionOutput& out) {
+  if (ipcp_started_) return;
+  ipcp_started_ = true;
+  on_ipcp(ipcp_.up(now), now, out);
+  on_ipcp(ipcp_.open(now), now, out);
+  // The server's IPCP may have come before our CCP was up: answer it now
+  // rather than wait for its retransmission.
+  if (early_ipcp_) {
+    auto packet = std::move(*early_ipcp_);
+    early_ipcp_.reset();
+    on_ipcp(ipcp_.receive(packet, now), now, out);
+  }
 }
 
 SessionOutput Session::close(TimePoint now, std::string reason) {
@@ -302,6 +323,7 @@ void Session::on_ccp(Output&& o, TimePoint now, SessionOutput& out) {
       case LayerEvent::Kind::Up:
         ccp_up_ = true;
         out.events.emplace_back(ev::MppeUp{ccp_.outcome()});
+        start_ipcp(now, out);
         maybe_up(out);
         break;
       case LayerEvent::Kind::Down:
@@ -321,6 +343,7 @@ void Session::on_ccp(Output&& o, TimePoint now, SessionOutput& out) {
         } else {
           ccp_given_up_ = true;
           out.notes.push_back("continuing without MPPE: " + reason);
+          start_ipcp(now, out);
           maybe_up(out);
         }
         break;

@@ -134,6 +134,7 @@ class Session {
   void on_ccp(Output&& o, TimePoint now, SessionOutput& out);
   void on_ipcp(Output&& o, TimePoint now, SessionOutput& out);
   void maybe_up(SessionOutput& out);
+  void start_ipcp(TimePoint now, SessionOutput& out);
   void fail(FailureKind kind, std::string reason, TimePoint now, SessionOutput& out);
   void finish(SessionOutput& out) const;
 
@@ -153,6 +154,8 @@ class Session {
   bool ccp_up_ = false;
   bool ccp_given_up_ = false;  // MPPE optional and the server would not do it
   bool ipcp_up_ = false;
+  bool ipcp_started_ = false;
+  std::optional<wire::Bytes> early_ipcp_;  // the server's, before we started IPCP
   bool up_sent_ = false;
   unsigned garbage_frames_ = 0;  // undecodable protocols on a stateful receive side
   bool failed_ = false;
