@@ -113,21 +113,10 @@ mem_of() {
 # no DNS from the peer, no default route, no packet debugging.
 cat >/etc/ppp/options.bench <<OPTS
 name $BENCH_USER
-remotename pptpd
-noauth
-refuse-eap
-refuse-pap
-refuse-chap
-refuse-mschap
-require-mppe-128
-nobsdcomp
-nodeflate
-novj
-nodefaultroute
+file $BENCH_REPO/tests/lab/pptp-linux.options
 mtu 1400
 lcp-echo-interval 10
 lcp-echo-failure 3
-maxfail 1
 logfile $LOGS/client-pppd.log
 OPTS
 printf '%s pptpd "%s" *\n' "$BENCH_USER" "$BENCH_PASSWORD" >/etc/ppp/chap-secrets

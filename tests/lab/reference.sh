@@ -8,19 +8,8 @@ lab_start_server
 
 cat >/etc/ppp/options.lab-ref <<OPTS
 name $LAB_USER
-remotename pptpd
-noauth
-refuse-eap
-refuse-pap
-refuse-chap
-refuse-mschap
-require-mppe-128
-nobsdcomp
-nodeflate
-novj
-nodefaultroute
+file $LAB_REPO/tests/lab/pptp-linux.options
 ifname pptp-ref
-maxfail 1
 debug
 logfile $LOGS/client-pppd.log
 OPTS
