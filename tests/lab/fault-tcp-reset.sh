@@ -16,7 +16,12 @@ lab_status reset || lab_fail "no status from the daemon"
 pid0=$(lab_field reset pid) call0=$(lab_field reset call_id)
 
 ip netns exec cli nft -f - <<NFT || lab_fail "cannot install the RST counter"
-table inet watch { chain in { type filter hook input priority 0; ip saddr $SRV_IP tcp sport 1723 tcp flags & rst == rst counter; } }
+table inet watch {
+  chain in {
+    type filter hook input priority 0;
+    ip saddr $SRV_IP tcp sport 1723 tcp flags & rst == rst counter
+  }
+}
 NFT
 reset_at=$(lab_now)
 ip netns exec srv ss -K -tn state established '( sport = :1723 )' >"$LOGS/ss-kill.log" 2>&1 \
