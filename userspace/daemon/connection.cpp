@@ -174,12 +174,18 @@ bool Connection::prepare() {
   network_.set_record_path(changes_path(profile_.name));
 
   progress_.phase("checking the kernel for PPP, PPTP and MPPE");
-  auto missing = kernel::missing_kernel_support(kernel::default_module_paths());
-  for (const auto& sentence : missing) {
-    const bool mppe_only = sentence.find("ppp_mppe") != std::string::npos;
-    if (mppe_only && !profile_.mppe.required) continue;
-    exit_ = mppe_only ? Exit::MppeMissing : Exit::KernelMissing;
-    progress_.fail(exit_, sentence);
+  for (const auto& gap : kernel::probe_kernel_support()) {
+    switch (gap.piece) {
+      case kernel::KernelPiece::Ppp:
+      case kernel::KernelPiece::Pptp:
+        exit_ = Exit::KernelMissing;
+        break;
+      case kernel::KernelPiece::Mppe:
+        if (!profile_.mppe.required) continue;
+        exit_ = Exit::MppeMissing;
+        break;
+    }
+    progress_.fail(exit_, gap.sentence);
     return false;
   }
   return true;
