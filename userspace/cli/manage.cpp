@@ -101,7 +101,7 @@ Exit cmd_list(const CommonOptions& common) {
 
 std::string exit_code_help() {
   std::string s = "Exit codes:\n";
-  for (int i = 0; i <= code(Exit::Timeout); ++i)
+  for (int i = 0; i <= code(kLastExit); ++i)
     s += "  " + std::to_string(i) + (i < 10 ? "   " : "  ") + std::string(exit_name(static_cast<Exit>(i))) + "\n";
   return s;
 }
