@@ -17,7 +17,7 @@
 #include "cli/commands.hpp"
 #include "config/config_dir.hpp"
 #include "config/profile.hpp"
-#include "daemon/connection.hpp"
+#include "daemon/tunnel.hpp"
 #include "daemon/ipc.hpp"
 #include "kernel/fd.hpp"
 
@@ -193,8 +193,8 @@ Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, i
     }
     return Exit::BadProfile;
   }
-  Connection c(std::move(*profile), ConnectionOptions{progress_fd, debug});
-  return c.run();
+  Tunnel t(std::move(*profile), TunnelOptions{progress_fd, debug});
+  return t.run();
 }
 
 }  // namespace pptpctl
