@@ -7,12 +7,18 @@
 //       Builds the whole link, prints "up ...", waits for a line (or EOF) on
 //       stdin, tears down in order and prints "down". Any failure prints
 //       "FAIL: SENTENCE" and exits 1.
+//   kernel_probe bind LOCAL_IP CALL_ID...
+//       Binds one PPTP socket to each call ID at once (so the kernel's table
+//       is asked about every one), prints "free ID" or "busy ID: SENTENCE"
+//       per ID, then closes them all. Exits 0 only if every ID was free: a
+//       call ID the kernel never freed stays busy for good.
 #include <arpa/inet.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "kernel/ifname.hpp"
 #include "kernel/link.hpp"
@@ -120,6 +126,26 @@ int handoff(const std::string& name, in_addr local, in_addr server, std::uint16_
   return 0;
 }
 
+int bind_ids(in_addr local, char** ids, int count) {
+  std::vector<kernel::PptpSocket> held;
+  int busy = 0;
+  for (int i = 0; i < count; ++i) {
+    unsigned long id = std::strtoul(ids[i], nullptr, 0);
+    if (id == 0 || id > 0xFFFF) fail(std::string("not a call ID: ") + ids[i]);
+    auto socket = must(kernel::PptpSocket::open());
+    auto r = socket.bind(static_cast<std::uint16_t>(id), local);
+    if (r) {
+      std::cout << "free " << kernel::call_id_text(*r) << "\n";
+      held.push_back(std::move(socket));
+    } else {
+      std::cout << "busy " << kernel::call_id_text(static_cast<std::uint16_t>(id)) << ": " << r.error().reason << "\n";
+      ++busy;
+    }
+  }
+  std::cout.flush();
+  return busy == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +158,7 @@ int main(int argc, char** argv) {
     if (peer > 0xFFFF) fail(std::string("not a call ID: ") + argv[5]);
     return handoff(argv[2], parse_ip(argv[3]), parse_ip(argv[4]), static_cast<std::uint16_t>(peer));
   }
-  std::cerr << "usage: kernel_probe modules | handoff NAME LOCAL_IP SERVER_IP PEER_CALL_ID\n";
+  if (cmd == "bind" && argc >= 4) return bind_ids(parse_ip(argv[2]), argv + 3, argc - 3);
+  std::cerr << "usage: kernel_probe modules | handoff NAME LOCAL_IP SERVER_IP PEER_CALL_ID | bind LOCAL_IP CALL_ID...\n";
   return 2;
 }

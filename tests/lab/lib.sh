@@ -12,7 +12,7 @@ LOGS=$LAB_RESULTS/logs
 lab_log() { echo "lab: $*"; }
 
 lab_fail() {
-  cp /run/pptpctl/*.log "$LOGS/" 2>/dev/null
+  cp /run/pptpctl/*.log /run/lab/*.json "$LOGS/" 2>/dev/null
   echo "$*" >"$LAB_RESULTS/reason"
   echo "lab: FAIL: $*"
   exit 1
@@ -67,7 +67,11 @@ lab_server_options() {
   LAB_SERVER_OPTIONS_SET=1
 }
 
+# lab_start_server [POOL]: the PPTP server and an iperf3 server in srv. POOL is
+# pptpd's remoteip range, 198.51.100.10-20 unless a scenario needs more calls
+# at once (e.g. 198.51.100.10-250 for 20 tunnels and their redials).
 lab_start_server() {
+  LAB_POOL=${1:-198.51.100.10-20}
   # The host's own /etc/ppp/pptpd-options shows through the overlay: always
   # replace it, with the defaults unless the scenario chose its lines.
   [ -n "${LAB_SERVER_OPTIONS_SET:-}" ] || lab_server_options
@@ -78,22 +82,53 @@ lab_start_server() {
 option /etc/ppp/pptpd-options
 debug
 localip $SRV_TUN_IP
-remoteip 198.51.100.10-20
+remoteip $LAB_POOL
 CONF
-  ip netns exec srv pptpd -c /etc/pptpd.conf || lab_fail "pptpd did not start"
-  for _ in $(seq 50); do
-    ip netns exec srv ss -ltn 2>/dev/null | grep -q ':1723 ' && break
-    sleep 0.2
-  done
-  ip netns exec srv ss -ltn | grep -q ':1723 ' || lab_fail "pptpd is not listening on 1723"
+  lab_start_pptpd
   ip netns exec srv iperf3 -s -D --logfile "$LOGS/iperf3-server.log" || lab_fail "iperf3 server did not start"
-  lab_log "server: pptpd listening on $SRV_IP:1723 ($(grep -c . /etc/ppp/pptpd-options) pppd option lines)"
+  lab_log "server: pptpd listening on $SRV_IP:1723 ($(grep -c . /etc/ppp/pptpd-options) pppd option lines, pool $LAB_POOL)"
   if [ "$LAB_SERVER_DOWN" = 1 ]; then
     # Lab self-test: the server goes away before the client starts.
     pkill -x pptpd
     sleep 0.5
     lab_log "server: stopped on purpose (--server-down)"
   fi
+}
+
+# pptpd alone, with the configuration lab_start_server wrote; returns once it
+# listens on 1723. Also brings the server back after lab_kill_server.
+lab_start_pptpd() {
+  ip netns exec srv pptpd -c /etc/pptpd.conf || lab_fail "pptpd did not start"
+  for _ in $(seq 50); do
+    ip netns exec srv ss -ltn 2>/dev/null | grep -q ':1723 ' && break
+    sleep 0.2
+  done
+  ip netns exec srv ss -ltn | grep -q ':1723 ' || lab_fail "pptpd is not listening on 1723"
+}
+
+# The PIDs of the PPTP server in srv: pptpd, one pptpctrl per control
+# connection and one pppd per call (COMMS narrows it, e.g. "pppd").
+lab_server_pids() {
+  local comms=${1:-"pptpd pptpctrl pppd"} pid comm
+  for pid in $(ip netns pids srv); do
+    comm=$(cat /proc/$pid/comm 2>/dev/null) || continue
+    case " $comms " in *" $comm "*) echo "$pid" ;; esac
+  done
+}
+
+# Kills the whole PPTP server at once with SIGNAL (default KILL: a crash,
+# nothing sent on purpose; the kernel closes its sockets) and waits until it
+# is gone. iperf3's server stays.
+lab_kill_server() {
+  local sig=${1:-KILL} pids
+  pids=$(lab_server_pids)
+  [ -n "$pids" ] || lab_fail "no PPTP server process to kill"
+  kill -"$sig" $pids 2>/dev/null
+  for _ in $(seq 50); do
+    [ -z "$(lab_server_pids)" ] && return 0
+    sleep 0.1
+  done
+  lab_fail "the PPTP server is still running 5 s after SIG$sig: $(lab_server_pids | tr '\n' ' ')"
 }
 
 # Prints the IPv4 address of IFACE in namespace NS once it has one, waiting up
@@ -179,4 +214,111 @@ lab_last_words() { grep "pptpctl: $1: " "$LOGS/pptpctl-up.log" | tail -1 | sed "
 
 lab_pptpctl_down() {
   ip netns exec cli "$PPTPCTL" down "$1" >>"$LOGS/pptpctl-up.log" 2>&1 || lab_fail "pptpctl down $1 failed"
+}
+
+# --- Faults and redial -------------------------------------------------------
+
+lab_pptpctl_status() { ip netns exec cli "$PPTPCTL" status --json "$1" 2>/dev/null; }
+
+# status --json of PROFILE saved to /run/lab/status-PROFILE.json (tmpfs: polled
+# often; lab_fail copies it to the logs); fails when no daemon answers.
+lab_status() {
+  mkdir -p /run/lab
+  lab_pptpctl_status "$1" >"/run/lab/status-$1.json.new" && mv "/run/lab/status-$1.json.new" "/run/lab/status-$1.json"
+}
+
+# One field of PROFILE's last lab_status ("" when absent or null).
+lab_field() { jq -r ".$2 // empty" "/run/lab/status-$1.json" 2>/dev/null; }
+
+# The daemon's state, or "gone" when nothing answers for PROFILE.
+lab_state() {
+  if lab_status "$1"; then lab_field "$1" state; else echo gone; fi
+}
+
+# The daemon's pid, from its lock (the profile's own process).
+lab_daemon_pid() { lab_status "$1" && lab_field "$1" pid; }
+
+# The why of a daemon that is gone: its last error line.
+lab_daemon_last_error() {
+  grep -h 'error: ' "/run/pptpctl/$1.log" 2>/dev/null | tail -1 | sed 's/^[0-9: -]*error: //'
+}
+
+# The waits below run in the scenario's shell (not in $(...), so lab_fail
+# ends the scenario) and leave the seconds since START (a lab_now) in WAITED.
+
+# Waits up to SECONDS for PROFILE to leave "up" (any other state, or no
+# daemon at all); fails if it never does.
+lab_wait_not_up() {
+  local name=$1 seconds=$2 start=$3
+  local until=$(($(date +%s) + seconds))
+  while [ "$(date +%s)" -lt "$until" ]; do
+    [ "$(lab_state "$name")" != up ] && { WAITED=$(lab_elapsed "$start"); return 0; }
+    sleep 0.2
+  done
+  lab_fail "$name: still up ${seconds}s after the fault"
+}
+
+# Waits up to SECONDS for PROFILE to be up again after a redial: state up and
+# reconnects > BEFORE (default 0). Fails at once if the daemon exits (today's
+# exit 18 on link loss), else after SECONDS with its state and last_failure.
+lab_wait_redial() {
+  local name=$1 seconds=$2 start=$3 before=${4:-0} state rec
+  local until=$(($(date +%s) + seconds))
+  while [ "$(date +%s)" -lt "$until" ]; do
+    state=$(lab_state "$name")
+    [ "$state" = gone ] && lab_fail "$name: the daemon exited instead of redialling (its last error: $(lab_daemon_last_error "$name"))"
+    rec=$(lab_field "$name" reconnects)
+    [ "$state" = up ] && [ "${rec:-0}" -gt "$before" ] && { WAITED=$(lab_elapsed "$start"); return 0; }
+    sleep 0.2
+  done
+  lab_fail "$name: not up again ${seconds}s after the fault (state $state, reconnects ${rec:-absent}, last failure: $(lab_field "$name" last_failure))"
+}
+
+# Waits up to SECONDS until a ping from cli to TARGET through PROFILE's tunnel
+# is answered. Fails at once if PROFILE's daemon exits.
+lab_wait_traffic() {
+  local name=$1 target=$2 seconds=$3 start=$4
+  local until=$(($(date +%s) + seconds))
+  while [ "$(date +%s)" -lt "$until" ]; do
+    ip netns exec cli ping -c 1 -W 1 "$target" >/dev/null 2>&1 && { WAITED=$(lab_elapsed "$start"); return 0; }
+    [ "$(lab_state "$name")" = gone ] \
+      && lab_fail "$name: the daemon exited instead of redialling (its last error: $(lab_daemon_last_error "$name"))"
+    sleep 0.2
+  done
+  lab_fail "$name: no ping answered through the tunnel ${seconds}s after the fault (state $(lab_state "$name"), last failure: $(lab_field "$name" last_failure))"
+}
+
+# Fails unless PROFILE's link is whole: interface IFACE with an address and
+# each route given through it.
+lab_check_link() {
+  local name=$1 iface=$2; shift 2
+  lab_wait_addr cli "$iface" 5 >/dev/null || lab_fail "$name: $iface has no IPv4 address"
+  for r in "$@"; do
+    ip -n cli route show "$r" | grep -q "dev $iface" || lab_fail "$name: route $r is not through $iface: $(ip -n cli route show "$r")"
+  done
+}
+
+# lab_partition on|off: drops TCP 1723 and GRE between cli and srv, both ways,
+# in cli's own firewall (the cable is cut; both ends keep their state).
+lab_partition() {
+  case $1 in
+    on)
+      modprobe nf_tables || lab_fail "nf_tables did not load"
+      ip netns exec cli nft -f - <<NFT || lab_fail "cannot install the partition rules"
+table inet partition {
+  chain in { type filter hook input priority -10; ip saddr $SRV_IP tcp sport 1723 counter drop; ip saddr $SRV_IP meta l4proto gre counter drop; }
+  chain out { type filter hook output priority -10; ip daddr $SRV_IP tcp dport 1723 counter drop; ip daddr $SRV_IP meta l4proto gre counter drop; }
+}
+NFT
+      ;;
+    off)
+      ip netns exec cli nft list table inet partition >>"$LOGS/partition.log" 2>&1
+      ip netns exec cli nft delete table inet partition || lab_fail "cannot remove the partition rules"
+      ;;
+  esac
+}
+
+# Packets the partition dropped (both ways), from its counters.
+lab_partition_dropped() {
+  ip netns exec cli nft list table inet partition | grep -o 'packets [0-9]*' | awk '{n += $2} END {print n + 0}'
 }
