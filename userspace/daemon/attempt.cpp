@@ -136,6 +136,7 @@ void Attempt::try_next_address() {
   dialer_.reset();
   while (next_address_ < addresses_.size()) {
     const in_addr addr = addresses_[next_address_++];
+    target_ = to_ipv4(addr);
     // Pinned first: with block_while_down, the way to the server would
     // otherwise be unreachable between two links.
     auto held = network_.hold_server(profile_, to_ipv4(addr), [this](const std::string& s) { progress_.info(s); });

@@ -108,6 +108,11 @@ bool Tunnel::prepare() {
     progress_.info("could not undo a previous run's changes: " + undone.error().reason);
   }
   network_.set_record_path(changes_path(profile_.name));
+  if (auto watch = netlink::RouteWatch::open(); watch) {
+    routes_.emplace(std::move(*watch));
+  } else {
+    progress_.info("not watching routes (a changed path shows only through echoes): " + watch.error().reason);
+  }
 
   // Asks the kernel itself (which loads modules on demand), so it is right
   // under ProtectKernelModules= too.
@@ -223,7 +228,6 @@ void Tunnel::on_link_up() {
 void Tunnel::on_failure() {
   const auto& out = attempt_->outcome();
   last_failure_ = out.reason;
-  routes_.reset();
   path_.reset();
   path_check_.reset();
   idle_check_.reset();
@@ -245,16 +249,23 @@ void Tunnel::on_failure() {
   const auto& retry = std::get<RedialPolicy::Retry>(decision);
   retry_wait_ = retry.wait;
   enter(Stage::Reconnecting);
-  progress_.phase((out.was_up ? "link lost: " : "failed: ") + out.reason + "; reconnecting in " +
-                  seconds_words(retry.wait) + " (failure " + std::to_string(retry.failures) + ")");
+  const std::string when = retry.wait.count() == 0 ? std::string("reconnecting now")
+                                                  : "reconnecting in " + seconds_words(retry.wait) + " (failure " +
+                                                        std::to_string(retry.failures) + " in a row)";
+  progress_.phase((out.was_up ? "link lost: " : "failed: ") + out.reason + "; " + when);
 }
 
 void Tunnel::on_attempt_ended() {
+  if (attempt_->target()) last_target_ = attempt_->target();
   attempt_.reset();
   if (stage_ == Stage::Reconnecting) {
     // The wait counts from the end of the teardown, so a slow one cannot
     // eat into it.
     next_attempt_ = Clock::now() + retry_wait_;
+    waiting_path_.reset();
+    if (last_target_) {
+      if (auto way = network_.path_to(*last_target_, 0); way) waiting_path_ = *way;
+    }
     return;
   }
   auto say = [this](const std::string& s) { progress_.info(s); };
@@ -282,32 +293,37 @@ void Tunnel::stop(const std::string& why) {
 
 void Tunnel::watch_path() {
   const auto server = attempt_->server();
-  if (!server) return;
-  auto watch = netlink::RouteWatch::open();
-  if (!watch) {
-    progress_.info("not watching the path to the server: " + watch.error().reason);
-    return;
-  }
+  if (!server || !routes_) return;
   auto path = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
   if (!path) {
     progress_.info("not watching the path to the server: " + path.error().reason);
     return;
   }
-  routes_.emplace(std::move(*watch));
   path_ = *path;
 }
 
-// A laptop that changed networks, or an uplink that went away: the old
-// path is dead even if echoes have not noticed yet, so redial at once.
 void Tunnel::check_path() {
-  if (!attempt_ || stage_ != Stage::Up || !path_) return;
-  const auto server = attempt_->server();
-  if (!server) return;
-  auto now = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
-  if (now && *now == *path_) return;
-  path_changed_ = true;
-  attempt_->fail(Exit::LinkLost, "the way to the server " + ppp::to_string(*server) + " changed (" +
-                                     (now ? std::string("the route to it moved") : now.error().reason) + ")");
+  if (stage_ == Stage::Up && attempt_ && path_) {
+    // A laptop that changed networks, or an uplink that went away: the old
+    // path is dead even if echoes have not noticed yet, so redial at once.
+    const auto server = attempt_->server();
+    if (!server) return;
+    auto now = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
+    if (now && *now == *path_) return;
+    path_changed_ = true;
+    attempt_->fail(Exit::LinkLost, "the way to the server " + ppp::to_string(*server) + " changed (" +
+                                       (now ? std::string("the route to it moved") : now.error().reason) + ")");
+  } else if (stage_ == Stage::Reconnecting && next_attempt_ && last_target_) {
+    // Waiting out a backoff: a way to the server that appeared or moved
+    // (the Wi-Fi is back) is worth a try now, not in up to max_delay_s.
+    // Our own changes never move the way outside our routes, so they
+    // cannot cut a backoff short.
+    auto now = network_.path_to(*last_target_, 0);
+    const std::optional<ServerPath> way = now ? std::optional<ServerPath>(*now) : std::nullopt;
+    if (way == waiting_path_ || !way) return;
+    progress_.info("the way to the server " + ppp::to_string(*last_target_) + " changed: redialling now");
+    next_attempt_ = Clock::now();
+  }
 }
 
 void Tunnel::check_idle(TimePoint now) {

@@ -84,9 +84,12 @@ class Tunnel {
   std::optional<TimePoint> next_attempt_;
   std::chrono::milliseconds retry_wait_{0};
 
-  // Path and idle watching while up.
+  // The way to the server: watched while up (a change redials at once) and
+  // while waiting to redial (a way back, or a new one, ends the wait).
   std::optional<netlink::RouteWatch> routes_;
-  std::optional<ServerPath> path_;
+  std::optional<ServerPath> path_;          // while up
+  std::optional<ppp::Ipv4> last_target_;     // the server address last dialled
+  std::optional<ServerPath> waiting_path_;  // while waiting; none: no way at all
   std::optional<TimePoint> path_check_;
   bool path_changed_ = false;
   std::optional<TimePoint> idle_check_;
