@@ -28,7 +28,7 @@ ip -n srv link set veth-srv2 up
 ip -n cli link set veth-cli2 up
 start=$(lab_now)
 ip -n cli route replace default via 198.51.100.129 dev veth-cli2
-lab_wait_redial roam 20 "$start" 0
+lab_wait_redial roam 30 "$start" 0
 moved_s=$WAITED
 lab_field roam last_failure | grep -q "changed" || lab_fail "the redial does not say the path changed: $(lab_field roam last_failure)"
 ip -n cli route get 203.0.113.1 | grep -q "via 198.51.100.129 dev veth-cli2" \
