@@ -51,6 +51,11 @@ server_pids() { ip netns pids srv; }
 [ "$(readlink /proc/1/exe)" = /usr/lib/systemd/systemd ] || [ "$(readlink /proc/1/exe)" = /lib/systemd/systemd ] \
   || lab_fail "PID 1 is $(readlink /proc/1/exe), not systemd"
 lab_log "systemd is PID 1, booted in ${boot_s}s ($(systemctl is-system-running 2>&1))"
+# Where the boot went (systemd-analyze blame costs a minute under TCG).
+{
+  systemd-analyze time
+  journalctl -b -o short-monotonic --no-pager | grep -v ' kernel: ' | head -80
+} >"$LOGS/boot.log" 2>&1
 
 # Install as a user would; the overlay takes the files.
 cmake --install "$LAB_REPO/build" --prefix /usr/local >"$LOGS/install.log" 2>&1 \
