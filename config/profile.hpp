@@ -37,6 +37,19 @@
 //   "lcp_echo":          {"interval_s": 10, "failures": 3}. interval_s
 //                        0..3600 (0: no keepalive), failures 1..100.
 //   "connect_timeout_s": 30, 5..300.
+//   "reconnect":         {"enabled": true, "delay_s": 1, "max_delay_s": 60,
+//                        "max_attempts": 0}. Redial after a transient
+//                        failure (pppd's persist/holdoff/maxfail). Failure n
+//                        in a row waits delay_s * 2^(n-1), jittered, at most
+//                        max_delay_s. delay_s 1..3600; max_delay_s 1..86400
+//                        and at least delay_s (when absent: 60, or delay_s
+//                        if that is larger); max_attempts 0..1000000 failed
+//                        attempts in a row, 0 = forever.
+//   "block_while_down":  the value of "default_route". While redialling,
+//                        every route the tunnel carries is an unreachable
+//                        route, so nothing meant for it leaves in clear.
+//   "idle_timeout_s":    0, 0..604800. Hang up (exit 0, no redial) after
+//                        this long without user traffic; 0 = never.
 //   "debug":             false. Log every packet (passwords hidden).
 //
 // Any other key is an error, as is a key given twice.
@@ -91,6 +104,19 @@ struct LcpEcho {
   bool operator==(const LcpEcho&) const = default;
 };
 
+struct Reconnect {
+  bool enabled = true;
+  std::uint16_t delay_s = 1;       // 1..3600
+  std::uint32_t max_delay_s = 60;  // 1..86400, >= delay_s
+  std::uint32_t max_attempts = 0;  // 0: forever
+  bool operator==(const Reconnect&) const = default;
+};
+
+inline constexpr std::uint16_t kMaxReconnectDelaySeconds = 3600;
+inline constexpr std::uint32_t kMaxReconnectMaxDelaySeconds = 86400;
+inline constexpr std::uint32_t kMaxReconnectAttempts = 1000000;
+inline constexpr std::uint32_t kMaxIdleTimeoutSeconds = 604800;  // a week
+
 inline constexpr std::size_t kMaxProfileBytes = 64 * 1024;
 inline constexpr std::size_t kMaxPasswordBytes = Secret::kCapacity;
 inline constexpr std::size_t kMaxUsernameBytes = 255;
@@ -119,6 +145,11 @@ struct Profile {
   std::string interface;  // never empty after parsing: defaulted from name
   LcpEcho lcp_echo{};
   std::uint16_t connect_timeout_s = 30;
+  Reconnect reconnect{};
+  // The effective value: parse_profile fills in default_route when the key
+  // is absent, so the daemon reads this one bool.
+  bool block_while_down = false;
+  std::uint32_t idle_timeout_s = 0;  // 0: never
   bool debug = false;
 };
 

@@ -39,6 +39,13 @@ nlohmann::json to_json(const Profile& p) {
       {"interface", p.interface},
       {"lcp_echo", {{"interval_s", p.lcp_echo.interval_s}, {"failures", p.lcp_echo.failures}}},
       {"connect_timeout_s", p.connect_timeout_s},
+      {"reconnect",
+       {{"enabled", p.reconnect.enabled},
+        {"delay_s", p.reconnect.delay_s},
+        {"max_delay_s", p.reconnect.max_delay_s},
+        {"max_attempts", p.reconnect.max_attempts}}},
+      {"block_while_down", p.block_while_down},
+      {"idle_timeout_s", p.idle_timeout_s},
       {"debug", p.debug},
   };
   // The password itself never leaves the Secret; only where it lives.

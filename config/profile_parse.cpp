@@ -24,13 +24,16 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 15> kTopKeys = {
-    "server", "username",      "password", "password_file", "auth",     "mppe",
-    "routes", "default_route", "dns",      "mtu",           "mru",      "interface",
-    "lcp_echo", "connect_timeout_s", "debug"};
+constexpr std::array<std::string_view, 18> kTopKeys = {
+    "server",    "username",         "password",       "password_file", "auth",
+    "mppe",      "routes",           "default_route",  "dns",           "mtu",
+    "mru",       "interface",        "lcp_echo",       "connect_timeout_s",
+    "reconnect", "block_while_down", "idle_timeout_s", "debug"};
 constexpr std::array<std::string_view, 3> kMppeKeys = {"required", "bits", "stateful"};
 constexpr std::array<std::string_view, 1> kDnsKeys = {"use_peer"};
 constexpr std::array<std::string_view, 2> kLcpEchoKeys = {"interval_s", "failures"};
+constexpr std::array<std::string_view, 4> kReconnectKeys = {"enabled", "delay_s", "max_delay_s",
+                                                            "max_attempts"};
 
 constexpr std::array<AuthMethod, 4> kAuthMethods = {AuthMethod::MsChapV2, AuthMethod::MsChapV1,
                                                     AuthMethod::ChapMd5, AuthMethod::Pap};
@@ -372,6 +375,37 @@ void parse_lcp_echo(Walk& w, const json& root, Profile& p) {
   p.lcp_echo.failures = w.integer<std::uint8_t>(*obj, "failures", at, 1, 100, p.lcp_echo.failures);
 }
 
+void parse_reconnect(Walk& w, const json& root, Profile& p) {
+  const json* v = w.member(root, "reconnect");
+  if (v == nullptr) return;
+  const JsonPath at = JsonPath().key("reconnect");
+  const json* obj = w.object(*v, at, kReconnectKeys);
+  if (obj == nullptr) return;
+  Reconnect& r = p.reconnect;
+  r.enabled = w.boolean(*obj, "enabled", at, r.enabled);
+  r.delay_s = w.integer<std::uint16_t>(*obj, "delay_s", at, 1, kMaxReconnectDelaySeconds, r.delay_s);
+  if (w.member(*obj, "max_delay_s") == nullptr) {
+    // Only delay_s given, larger than the default cap: a steady delay_s is
+    // what was asked for, not an error about a key nobody wrote.
+    r.max_delay_s = std::max<std::uint32_t>(r.max_delay_s, r.delay_s);
+  } else if (!w.failed()) {
+    // The lower bound is delay_s, so the message says which key sets it.
+    const JsonPath mat = at.key("max_delay_s");
+    const json& m = obj->at("max_delay_s");
+    const bool is_int = m.is_number_unsigned();
+    const std::uint64_t n = is_int ? m.get<std::uint64_t>() : 0;
+    if (is_int && n >= r.delay_s && n <= kMaxReconnectMaxDelaySeconds)
+      r.max_delay_s = static_cast<std::uint32_t>(n);
+    else if (is_int && n >= 1 && n < r.delay_s)
+      w.fail(mat, "expected at least reconnect.delay_s (" + std::to_string(r.delay_s) + "), got " +
+                      describe_value(m));
+    else
+      w.expected(mat, "an integer from 1 to " + std::to_string(kMaxReconnectMaxDelaySeconds), m);
+  }
+  r.max_attempts =
+      w.integer<std::uint32_t>(*obj, "max_attempts", at, 0, kMaxReconnectAttempts, r.max_attempts);
+}
+
 }  // namespace
 
 std::string_view to_string(AuthMethod m) {
@@ -416,6 +450,11 @@ wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view
     parse_lcp_echo(w, root, p);
     p.connect_timeout_s =
         w.integer<std::uint16_t>(root, "connect_timeout_s", top, 5, 300, p.connect_timeout_s);
+    parse_reconnect(w, root, p);
+    // A full tunnel must not leak between attempts unless the profile says so.
+    p.block_while_down = w.boolean(root, "block_while_down", top, p.default_route);
+    p.idle_timeout_s =
+        w.integer<std::uint32_t>(root, "idle_timeout_s", top, 0, kMaxIdleTimeoutSeconds, p.idle_timeout_s);
     p.debug = w.boolean(root, "debug", top, p.debug);
   }
   // An early error may have skipped parse_password, which wipes as it goes.

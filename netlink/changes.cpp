@@ -2,6 +2,9 @@
 
 #include <net/if.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "netlink/route_lookup.hpp"
 
 namespace netlink {
@@ -55,6 +58,8 @@ std::string Changes::role_name(RouteRole role) {
       return "host";
     case RouteRole::Default:
       return "default";
+    case RouteRole::Block:
+      return "block";
   }
   return "network";
 }
@@ -70,6 +75,9 @@ std::string Changes::describe_step(const Step& s) {
                               return "host route " + describe(r.route) + " (keeps the server reachable)";
                             case RouteRole::Default:
                               return "route " + describe(r.route) + " (half of the default route)";
+                            case RouteRole::Block:
+                              return "route " + describe(r.route) +
+                                     " (nothing leaves in clear while the tunnel is down)";
                           }
                           return "route " + describe(r.route);
                         },
@@ -135,8 +143,27 @@ wire::Result<std::string> Changes::pin_host_route(const Ipv4& server, const std:
   if (path->ifname == tunnel_ifname) {
     return wire::Error::fatal(what + ": the route to it already goes through " + tunnel_ifname);
   }
-  Route route{{server, 32}, path->gateway, path->ifindex, path->ifname, 0, path->gateway.has_value()};
+  return pin_host_route_via(server, *path);
+}
+
+wire::Result<std::string> Changes::pin_host_route_via(const Ipv4& server, const RouteLookup& path) {
+  if (path.ifindex <= 0) {
+    return wire::Error::fatal("cannot keep the server " + to_string(server) +
+                              " reachable outside the tunnel: the path to it names no interface");
+  }
+  // onlink: the gateway is one the kernel already uses on that interface,
+  // possibly through an onlink route of its own (see Route::onlink).
+  Route route{{server, 32}, path.gateway, path.ifindex, path.ifname, 0, path.gateway.has_value()};
   return add_route_step(route, RouteRole::Host);
+}
+
+wire::Result<std::string> Changes::unpin_host_route() {
+  auto it = std::find_if(steps_.rbegin(), steps_.rend(), is_pin);
+  if (it == steps_.rend()) return std::string("no host route to the server to remove");
+  auto r = undo_step(*it);
+  if (!r) return r.error();
+  steps_.erase(std::next(it).base());
+  return *r;
 }
 
 wire::Result<std::string> Changes::add_default_route(const std::string& ifname, std::uint32_t metric) {
@@ -153,6 +180,23 @@ wire::Result<std::string> Changes::add_default_route(const std::string& ifname, 
   std::string line = "default route dev " + ifname + " (as 0.0.0.0/1 and 128.0.0.0/1";
   if (metric != 0) line += ", metric " + std::to_string(metric);
   return line + ", above any existing default)";
+}
+
+bool Changes::is_pin(const Step& s) {
+  const auto* r = std::get_if<RouteStep>(&s);
+  return r != nullptr && r->role == RouteRole::Host;
+}
+
+std::optional<RouteLookup> Changes::pinned_path() const {
+  auto it = std::find_if(steps_.rbegin(), steps_.rend(), is_pin);
+  if (it == steps_.rend()) return std::nullopt;
+  const Route& r = std::get<RouteStep>(*it).route;
+  return RouteLookup{r.gateway, r.ifindex, r.ifname, std::nullopt};
+}
+
+wire::Result<std::string> Changes::add_block_route(const Ipv4Prefix& dst, std::uint32_t metric) {
+  Route route{dst, std::nullopt, 0, "", metric, false, RouteType::Unreachable};
+  return add_route_step(route, RouteRole::Block);
 }
 
 wire::Result<std::string> Changes::apply_dns(const std::string& ifname, const std::vector<Ipv4>& servers,
@@ -184,6 +228,14 @@ wire::Result<std::string> Changes::undo_step(const Step& s) {
                              [&](RtnlSocket& rtnl) { return remove_peer_address(rtnl, a.address); });
           },
           [&](const RouteStep& rs) -> wire::Result<std::string> {
+            if (rs.route.type == RouteType::Unreachable) {
+              // Tied to no interface: it stays until we remove it.
+              auto rtnl = socket();
+              if (!rtnl) return rtnl.error();
+              auto r = remove_route(**rtnl, rs.route);
+              if (!r) return r.error();
+              return *r == Removed::Removed ? "removed " + what : what + ": already gone";
+            }
             return take_back(rs.route.ifindex, rs.route.ifname,
                              [&](RtnlSocket& rtnl) { return remove_route(rtnl, rs.route); });
           },
@@ -232,6 +284,7 @@ nlohmann::json Changes::to_json() const {
                                                       {"metric", r.route.metric}};
                                      if (r.route.gateway) j["gateway"] = to_string(*r.route.gateway);
                                      if (r.route.onlink) j["onlink"] = true;
+                                     if (r.route.type == RouteType::Unreachable) j["type"] = "unreachable";
                                      return j;
                                    },
                                    [](const DnsStep& d) {
@@ -263,15 +316,25 @@ wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
                 s.at("metric").get<std::uint32_t>()};
         if (s.contains("gateway")) r.gateway = parse_or_throw(ip(s, "gateway"));
         r.onlink = s.value("onlink", false);
+        const auto type = s.value("type", std::string("unicast"));
+        if (type == "unreachable") {
+          r.type = RouteType::Unreachable;
+        } else if (type != "unicast") {
+          throw std::invalid_argument(type);
+        }
         const auto role = s.at("role").get<std::string>();
         RouteRole rr = RouteRole::Network;
         if (role == "host") {
           rr = RouteRole::Host;
         } else if (role == "default") {
           rr = RouteRole::Default;
+        } else if (role == "block") {
+          rr = RouteRole::Block;
         } else if (role != "network") {
           throw std::invalid_argument(role);
         }
+        // A block route is the only kind without an interface.
+        if ((rr == RouteRole::Block) != (r.type == RouteType::Unreachable)) throw std::invalid_argument(role);
         c.steps_.push_back(RouteStep{r, rr});
       } else if (kind == "dns") {
         auto d = dns_record_from_json(s);

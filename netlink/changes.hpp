@@ -11,11 +11,13 @@
 //   auto line = net.apply_address("pptp-office", local, peer);   // print *line
 //   net.pin_host_route(server, "pptp-office");                    // before ...
 //   net.add_default_route("pptp-office");                         // ... this
+//   net.add_block_route({{0, 0, 0, 0}, 1});                       // block_while_down
 //   net.apply_dns("pptp-office", {dns1, dns2}, true);
 //   save(net.to_json());  ...  auto report = net.undo();
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "netlink/address.hpp"
 #include "netlink/dns.hpp"
 #include "netlink/ipv4.hpp"
+#include "netlink/route_lookup.hpp"
 #include "netlink/routes.hpp"
 #include "netlink/rtnl_socket.hpp"
 #include "userspace/wire/result.hpp"
@@ -51,11 +54,39 @@ class Changes {
   // the tunnel. Call it before add_default_route().
   wire::Result<std::string> pin_host_route(const Ipv4& server, const std::string& tunnel_ifname);
 
+  // The same /32 along a path the caller found (path_outside()), for when
+  // RTM_GETROUTE cannot be asked: while block routes are in place it would
+  // answer with our own unreachable route, or with the old pin. Recorded as
+  // pin_host_route() records. A pin that exists already must be removed
+  // first (unpin_host_route()): the kernel keeps one route per destination
+  // and metric.
+  wire::Result<std::string> pin_host_route_via(const Ipv4& server, const RouteLookup& path);
+
+  // Removes our most recent pin, if any, and drops it from the record (found
+  // gone with its interface counts as removed). Returns a line for the log;
+  // with no pin recorded, says so and does nothing. On failure the pin stays
+  // recorded, for undo().
+  wire::Result<std::string> unpin_host_route();
+
+  // The way our most recent pin goes (prefsrc left empty), if one is
+  // recorded: compare with path_outside() using same_path() to notice that
+  // the way to the server has moved while the pin still holds the old one.
+  std::optional<RouteLookup> pinned_path() const;
+
   // All traffic through the tunnel, as 0.0.0.0/1 and 128.0.0.0/1 (as
   // OpenVPN's def1 does): more specific than any default route, so they win
   // without replacing it, cannot collide with an existing default of the same
   // metric, and the old default is untouched when they go.
   wire::Result<std::string> add_default_route(const std::string& ifname, std::uint32_t metric = 0);
+
+  // block_while_down: an `unreachable` route to dst, so that while the
+  // tunnel is down nothing to dst leaves in clear over the physical link.
+  // Its metric sits above the tunnel's routes, so both coexist and the
+  // tunnel's win while they exist; when the kernel drops them with the
+  // interface, this one answers EHOSTUNREACH ("No route to host"). Not tied to any interface: it
+  // stays until undo(). Add one per route the tunnel carries (0.0.0.0/1 and
+  // 128.0.0.0/1 for a default route); the server's pin stays more specific.
+  wire::Result<std::string> add_block_route(const Ipv4Prefix& dst, std::uint32_t metric = kBlockMetric);
 
   wire::Result<std::string> apply_dns(const std::string& ifname, const std::vector<Ipv4>& servers, bool full_tunnel,
                                       const DnsOptions& options = {});
@@ -69,7 +100,7 @@ class Changes {
   static wire::Result<Changes> from_json(const nlohmann::json& j);
 
  private:
-  enum class RouteRole { Network, Host, Default };
+  enum class RouteRole { Network, Host, Default, Block };
   struct AddressStep {
     PeerAddress address;
   };
@@ -83,6 +114,7 @@ class Changes {
   using Step = std::variant<AddressStep, RouteStep, DnsStep>;
 
   static std::string describe_step(const Step& s);
+  static bool is_pin(const Step& s);
   static std::string role_name(RouteRole role);
   wire::Result<RtnlSocket*> socket();
   wire::Result<std::string> add_route_step(const Route& r, RouteRole role);

@@ -5,10 +5,73 @@
 #include <net/if.h>
 
 #include <cerrno>
+#include <cstdint>
 
 #include "netlink/routes.hpp"
 
 namespace netlink {
+
+namespace {
+
+bool covers(const Ipv4Prefix& p, const Ipv4& a) {
+  for (int i = 0, left = p.len; i < 4 && left > 0; ++i, left -= 8) {
+    const auto mask = static_cast<std::uint8_t>(left >= 8 ? 0xff : 0xff << (8 - left));
+    if ((p.addr[static_cast<std::size_t>(i)] & mask) != (a[static_cast<std::size_t>(i)] & mask)) return false;
+  }
+  return true;
+}
+
+// The route types a main-table lookup can end on. Others (local, broadcast,
+// multicast, nat) live in the local table or not at all.
+bool decisive_type(std::uint8_t type) {
+  switch (type) {
+    case RTN_UNICAST:
+    case RTN_UNREACHABLE:
+    case RTN_BLACKHOLE:
+    case RTN_PROHIBIT:
+      return true;
+    default:  // rtm_type is the kernel's enum, not ours
+      return false;
+  }
+}
+
+}  // namespace
+
+bool same_path(const RouteLookup& a, const RouteLookup& b) {
+  return a.ifindex == b.ifindex && a.gateway == b.gateway;
+}
+
+std::optional<RouteEntry> best_route_outside(const std::vector<RouteEntry>& routes, const Ipv4& dst,
+                                             int exclude_ifindex) {
+  std::optional<RouteEntry> best;
+  for (const RouteEntry& e : routes) {
+    if (e.table != RT_TABLE_MAIN || e.protocol == kRouteProtocol || e.tos != 0) continue;
+    if (!decisive_type(e.type) || (e.flags & RTNH_F_DEAD) != 0 || !covers(e.dst, dst)) continue;
+    if (e.type == RTN_UNICAST && (e.ifindex <= 0 || e.ifindex == exclude_ifindex)) continue;
+    // Strictly better only: among equals the first in the kernel's order wins.
+    if (!best || e.dst.len > best->dst.len || (e.dst.len == best->dst.len && e.metric < best->metric)) best = e;
+  }
+  return best;
+}
+
+wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const Ipv4& dst, int exclude_ifindex) {
+  const std::string what = "cannot find the route to " + to_string(dst) + " outside the tunnel";
+  auto routes = list_routes(rtnl);
+  if (!routes) return wire::Error::fatal(what + ": " + routes.error().reason);
+  auto best = best_route_outside(*routes, dst, exclude_ifindex);
+  if (!best) return wire::Error::fatal(what + ": no route to it");
+  if (best->type != RTN_UNICAST) return wire::Error::fatal(what + ": the routing table rejects it");
+  RouteLookup out;
+  out.gateway = best->gateway;
+  out.ifindex = best->ifindex;
+  out.prefsrc = best->prefsrc;
+  char name[IF_NAMESIZE] = {};
+  if (if_indextoname(static_cast<unsigned>(best->ifindex), name) == nullptr) {
+    return wire::Error::fatal(what + ": its interface " + std::to_string(best->ifindex) + " vanished");
+  }
+  out.ifname = name;
+  return out;
+}
 
 wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const Ipv4& dst) {
   const std::string what = "cannot find the route to " + to_string(dst);

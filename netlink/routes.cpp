@@ -11,6 +11,16 @@ namespace netlink {
 
 namespace {
 
+std::uint8_t kernel_type(RouteType t) {
+  switch (t) {
+    case RouteType::Unicast:
+      return RTN_UNICAST;
+    case RouteType::Unreachable:
+      return RTN_UNREACHABLE;
+  }
+  return RTN_UNICAST;
+}
+
 nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const Route& r) {
   nlmsghdr* nlh = rtnl.start(type, flags, sizeof(rtmsg));
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_get_payload(nlh));
@@ -18,16 +28,24 @@ nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const
   rtm->rtm_dst_len = r.dst.len;
   rtm->rtm_table = RT_TABLE_MAIN;
   rtm->rtm_protocol = kRouteProtocol;
-  rtm->rtm_type = RTN_UNICAST;
+  // The kernel matches the type on delete too, so removing our tunnel's
+  // 0.0.0.0/1 can never take the unreachable 0.0.0.0/1 with it.
+  rtm->rtm_type = kernel_type(r.type);
   if (type == RTM_DELROUTE) {
     rtm->rtm_scope = RT_SCOPE_NOWHERE;  // "any scope" when deleting
   } else {
-    rtm->rtm_scope = r.gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+    rtm->rtm_scope = r.gateway || r.type != RouteType::Unicast ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   }
   if (r.dst.len > 0) mnl_attr_put(nlh, RTA_DST, 4, r.dst.addr.data());
-  if (r.gateway) mnl_attr_put(nlh, RTA_GATEWAY, 4, r.gateway->data());
-  if (r.gateway && r.onlink) rtm->rtm_flags |= RTNH_F_ONLINK;
-  mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(r.ifindex));
+  switch (r.type) {
+    case RouteType::Unicast:
+      if (r.gateway) mnl_attr_put(nlh, RTA_GATEWAY, 4, r.gateway->data());
+      if (r.gateway && r.onlink) rtm->rtm_flags |= RTNH_F_ONLINK;
+      mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(r.ifindex));
+      break;
+    case RouteType::Unreachable:
+      break;  // the kernel refuses a device or gateway on a route that rejects
+  }
   // Metric 0 in a delete would match any metric; the protocol still pins it.
   if (r.metric != 0) mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
   return nlh;
@@ -58,6 +76,7 @@ bool parse_route(const nlmsghdr* nlh, RouteEntry& e) {
   e.scope = rtm->rtm_scope;
   e.type = rtm->rtm_type;
   e.tos = rtm->rtm_tos;
+  e.flags = rtm->rtm_flags;
 
   return for_each_attr(nlh, sizeof(rtmsg), [&](const nlattr* attr) {
     switch (mnl_attr_get_type(attr)) {
@@ -101,6 +120,9 @@ std::string ifname_or_index(int ifindex) {
 
 std::string describe_entry(const RouteEntry& e) {
   std::string s = e.dst.len == 32 ? to_string(e.dst.addr) : to_string(e.dst);
+  if (e.type == RTN_UNREACHABLE) s = "unreachable " + s;
+  if (e.type == RTN_BLACKHOLE) s = "blackhole " + s;
+  if (e.type == RTN_PROHIBIT) s = "prohibit " + s;
   if (e.gateway) s += " via " + to_string(*e.gateway);
   if (e.ifindex != 0) s += " dev " + ifname_or_index(e.ifindex);
   return s;
@@ -110,8 +132,15 @@ std::string describe_entry(const RouteEntry& e) {
 
 std::string describe(const Route& r) {
   std::string s = r.dst.len == 0 ? "default" : r.dst.len == 32 ? to_string(r.dst.addr) : to_string(r.dst);
-  if (r.gateway) s += " via " + to_string(*r.gateway);
-  s += " dev " + r.ifname;
+  switch (r.type) {
+    case RouteType::Unicast:
+      if (r.gateway) s += " via " + to_string(*r.gateway);
+      s += " dev " + r.ifname;
+      break;
+    case RouteType::Unreachable:
+      s = "unreachable " + s;
+      break;
+  }
   if (r.metric != 0) s += " metric " + std::to_string(r.metric);
   return s;
 }
@@ -150,7 +179,9 @@ wire::Result<Applied> add_route(RtnlSocket& rtnl, const Route& r) {
   if (!routes) return wire::Error::fatal(what + ": it exists already, and " + routes.error().reason);
   for (const RouteEntry& e : *routes) {
     if (e.table != RT_TABLE_MAIN || e.dst != r.dst || e.metric != r.metric || e.tos != 0) continue;
-    if (e.ifindex == r.ifindex && e.gateway == r.gateway) return Applied::AlreadyPresent;
+    if (e.type == kernel_type(r.type) && e.ifindex == r.ifindex && e.gateway == r.gateway) {
+      return Applied::AlreadyPresent;
+    }
     return wire::Error::fatal(what + ": another route to the same destination with metric " +
                               std::to_string(r.metric) + " is in the way (" + describe_entry(e) + ")");
   }

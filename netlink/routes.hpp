@@ -20,23 +20,36 @@ namespace netlink {
 // linux/rtnetlink.h or iproute2's rt_protos.
 inline constexpr std::uint8_t kRouteProtocol = 80;
 
+// Metric of the unreachable routes that block a full tunnel's destinations
+// while it is down (block_while_down): higher than any metric the tunnel's own
+// routes use, so those win while they exist and the block takes over the
+// moment the kernel drops them with the interface.
+inline constexpr std::uint32_t kBlockMetric = 4242;
+
+// Unicast: out through an interface. Unreachable: refused on the spot
+// (EHOSTUNREACH to local senders, ICMP host unreachable to forwarded traffic:
+// the kernel's fib_props for RTN_UNREACHABLE),
+// with no interface or gateway.
+enum class RouteType { Unicast, Unreachable };
+
 struct Route {
   Ipv4Prefix dst;
   std::optional<Ipv4> gateway;  // none: a device route, scope link
-  int ifindex = 0;
-  std::string ifname;  // for sentences only
+  int ifindex = 0;     // 0 for an unreachable route
+  std::string ifname;  // for sentences only; empty for an unreachable route
   std::uint32_t metric = 0;
   // Take the gateway as attached to the interface without the kernel's
   // check that a connected route covers it: right for a gateway the kernel is
   // using on that interface already, which may itself be an onlink route
   // (as on many cloud hosts, "default via 172.31.1.1 dev eth0 onlink").
   bool onlink = false;
+  RouteType type = RouteType::Unicast;
 
   bool operator==(const Route&) const = default;
 };
 
 // As `ip route` would print it: "203.0.113.0/24 dev pptp-office",
-// "192.0.2.1 via 10.0.0.1 dev eth0 metric 5".
+// "192.0.2.1 via 10.0.0.1 dev eth0 metric 5", "unreachable 0.0.0.0/1 metric 4242".
 std::string describe(const Route& r);
 
 // One IPv4 route as the kernel reports it.
@@ -51,6 +64,7 @@ struct RouteEntry {
   std::uint8_t scope = 0;
   std::uint8_t type = 0;
   std::uint8_t tos = 0;
+  std::uint32_t flags = 0;  // rtm_flags: RTNH_F_DEAD, RTNH_F_LINKDOWN, ...
 
   bool operator==(const RouteEntry&) const = default;
 };

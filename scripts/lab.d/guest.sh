@@ -1,7 +1,8 @@
 #!/bin/sh
-# Runs inside the lab VM, chrooted into the overlay of the host root: prepares
-# what the scenarios share, runs one scenario under a wall-clock limit, leaves
-# the outcome in /lab-results for the host, and powers the VM off.
+# Runs inside the lab VM, in the overlay of the host root (chrooted into it by
+# init, or as lab-scenario.service when systemd is PID 1): prepares what the
+# scenarios share, runs one scenario under a wall-clock limit, leaves the
+# outcome in /lab-results for the host, and powers the VM off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LAB_RESULTS=/lab-results LAB_REPO="$lab_repo" LAB_SERVER_DOWN="${lab_server_down:-0}"
 mkdir -p "$LAB_RESULTS/logs" /run/lock /var/log
@@ -9,8 +10,12 @@ echo 1 >/proc/sys/kernel/sysrq
 hostname lab
 ip link set lo up
 # pptpd and pppd log through syslog; keep it on the results share so it
-# survives a hang.
-busybox syslogd -n -O "$LAB_RESULTS/logs/syslog.log" &
+# survives a hang. Under systemd, journald owns /dev/log: follow the journal.
+if [ "${lab_init:-chroot}" = systemd ]; then
+  journalctl -b -f -n all -o short-precise --no-pager >"$LAB_RESULTS/logs/syslog.log" 2>&1 &
+else
+  busybox syslogd -n -O "$LAB_RESULTS/logs/syslog.log" &
+fi
 
 echo "lab: VM up, running scenario $lab_scenario (limit ${lab_timeout}s)"
 # timeout's own status is the truth (124 when the limit struck); the pipe

@@ -24,6 +24,12 @@ void check_limits(const config::Profile& p) {
   if (p.lcp_echo.interval_s > 3600 || p.lcp_echo.failures < 1 || p.lcp_echo.failures > 100)
     std::abort();
   if (p.connect_timeout_s < 5 || p.connect_timeout_s > 300) std::abort();
+  const config::Reconnect& rc = p.reconnect;
+  if (rc.delay_s < 1 || rc.delay_s > config::kMaxReconnectDelaySeconds) std::abort();
+  if (rc.max_delay_s < rc.delay_s || rc.max_delay_s > config::kMaxReconnectMaxDelaySeconds)
+    std::abort();
+  if (rc.max_attempts > config::kMaxReconnectAttempts) std::abort();
+  if (p.idle_timeout_s > config::kMaxIdleTimeoutSeconds) std::abort();
   for (const config::Route& r : p.routes) {
     if (r.prefix > 32) std::abort();
     const std::uint32_t host = r.prefix == 32 ? 0 : (~std::uint32_t{0} >> r.prefix);

@@ -1,7 +1,8 @@
 // Drives the kernel hand-off without a PPTP server, for tests/lab/kernel-handoff.sh.
 //
 //   kernel_probe modules
-//       "modules: ok", or one "missing: SENTENCE" line per missing module.
+//       "modules: ok", or one "missing: SENTENCE" line per piece the kernel
+//       lacks, found by probing (probe_kernel_support).
 //   kernel_probe handoff NAME LOCAL_IP SERVER_IP PEER_CALL_ID
 //       Builds the whole link, prints "up ...", waits for a line (or EOF) on
 //       stdin, tears down in order and prints "down". Any failure prints
@@ -51,10 +52,10 @@ std::string hex(std::uint32_t v) {
 }
 
 int modules() {
-  auto missing = kernel::missing_kernel_support(kernel::default_module_paths());
-  if (missing.empty()) std::cout << "modules: ok" << std::endl;
-  for (const auto& m : missing) std::cout << "missing: " << m << std::endl;
-  return missing.empty() ? 0 : 1;
+  auto gaps = kernel::probe_kernel_support();
+  if (gaps.empty()) std::cout << "modules: ok" << std::endl;
+  for (const auto& g : gaps) std::cout << "missing: " << g.sentence << std::endl;
+  return gaps.empty() ? 0 : 1;
 }
 
 // A CCP Configure-Ack for 128-bit stateless MPPE, as we would send it to the

@@ -2,6 +2,7 @@
 // wording, unknown keys, password sources. No files are touched.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,9 @@ TEST_CASE("config: a minimal profile gets every documented default") {
   CHECK(p.lcp_echo.interval_s == 10);
   CHECK(p.lcp_echo.failures == 3);
   CHECK(p.connect_timeout_s == 30);
+  CHECK(p.reconnect == Reconnect{true, 1, 60, 0});
+  CHECK_FALSE(p.block_while_down);
+  CHECK(p.idle_timeout_s == 0);
   CHECK_FALSE(p.debug);
 }
 
@@ -71,7 +75,9 @@ TEST_CASE("config: every key given is read") {
     "routes": ["203.0.113.0/24", "10.0.0.0/8", "0.0.0.0/0", "198.51.100.7/32"],
     "default_route": true, "dns": {"use_peer": false}, "mtu": 576, "mru": 1500,
     "interface": "vpn0", "lcp_echo": {"interval_s": 0, "failures": 100},
-    "connect_timeout_s": 300, "debug": true })");
+    "connect_timeout_s": 300, "debug": true,
+    "reconnect": {"enabled": false, "delay_s": 3600, "max_delay_s": 86400, "max_attempts": 1000000},
+    "block_while_down": false, "idle_timeout_s": 604800 })");
   REQUIRE(r.ok());
   const Profile& p = *r;
   CHECK(p.server == "vpn.example.com");
@@ -93,6 +99,9 @@ TEST_CASE("config: every key given is read") {
   CHECK(p.interface == "vpn0");
   CHECK(p.lcp_echo == LcpEcho{0, 100});
   CHECK(p.connect_timeout_s == 300);
+  CHECK(p.reconnect == Reconnect{false, 3600, 86400, 1000000});
+  CHECK_FALSE(p.block_while_down);  // given, so default_route does not decide
+  CHECK(p.idle_timeout_s == 604800);
   CHECK(p.debug);
 }
 
@@ -307,6 +316,91 @@ TEST_CASE("config: boolean keys") {
         std::string(kFile) + "dns.use_peer: expected true or false, got 0");
 }
 
+TEST_CASE("config: reconnect, block_while_down and idle_timeout_s are read") {
+  struct Row {
+    std::string_view extra;
+    Reconnect reconnect;
+    bool block_while_down;
+    std::uint32_t idle_timeout_s;
+  };
+  const Row rows[] = {
+      {"", {true, 1, 60, 0}, false, 0},
+      // block_while_down follows default_route unless it is given.
+      {R"("default_route": true)", {true, 1, 60, 0}, true, 0},
+      {R"("default_route": true, "block_while_down": false)", {true, 1, 60, 0}, false, 0},
+      {R"("default_route": false, "block_while_down": true)", {true, 1, 60, 0}, true, 0},
+      {R"("reconnect": {})", {true, 1, 60, 0}, false, 0},
+      {R"("reconnect": {"enabled": false})", {false, 1, 60, 0}, false, 0},
+      {R"("reconnect": {"delay_s": 5, "max_delay_s": 5})", {true, 5, 5, 0}, false, 0},
+      {R"("reconnect": {"delay_s": 1, "max_delay_s": 1, "max_attempts": 0})", {true, 1, 1, 0}, false, 0},
+      {R"("reconnect": {"max_attempts": 3})", {true, 1, 60, 3}, false, 0},
+      // delay_s alone above the default cap lifts the cap, not an error about
+      // a key nobody wrote.
+      {R"("reconnect": {"delay_s": 120})", {true, 120, 120, 0}, false, 0},
+      {R"("reconnect": {"delay_s": 30})", {true, 30, 60, 0}, false, 0},
+      {R"("idle_timeout_s": 1)", {true, 1, 60, 0}, false, 1},
+      {R"("idle_timeout_s": 604800)", {true, 1, 60, 0}, false, 604800},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.extra);
+    auto r = parse(profile_text(row.extra));
+    REQUIRE(r.ok());
+    CHECK(r->reconnect == row.reconnect);
+    CHECK(r->block_while_down == row.block_while_down);
+    CHECK(r->idle_timeout_s == row.idle_timeout_s);
+  }
+}
+
+TEST_CASE("config: reconnect, block_while_down and idle_timeout_s errors") {
+  struct Row {
+    std::string_view extra;
+    std::string_view error;
+  };
+  const Row rows[] = {
+      {R"("reconnect": true)", "reconnect: expected an object, got true"},
+      {R"("reconnect": [])", "reconnect: expected an object, got an array"},
+      {R"("reconnect": {"enabled": "yes"})", R"(reconnect.enabled: expected true or false, got "yes")"},
+      {R"("reconnect": {"enabled": 1})", "reconnect.enabled: expected true or false, got 1"},
+      {R"("reconnect": {"delay_s": 0})", "reconnect.delay_s: expected an integer from 1 to 3600, got 0"},
+      {R"("reconnect": {"delay_s": 3601})", "reconnect.delay_s: expected an integer from 1 to 3600, got 3601"},
+      {R"("reconnect": {"delay_s": -1})", "reconnect.delay_s: expected an integer from 1 to 3600, got -1"},
+      {R"("reconnect": {"delay_s": 1.5})", "reconnect.delay_s: expected an integer from 1 to 3600, got 1.5"},
+      {R"("reconnect": {"delay_s": "1"})", R"(reconnect.delay_s: expected an integer from 1 to 3600, got "1")"},
+      {R"("reconnect": {"max_delay_s": 0})", "reconnect.max_delay_s: expected an integer from 1 to 86400, got 0"},
+      {R"("reconnect": {"max_delay_s": 86401})",
+       "reconnect.max_delay_s: expected an integer from 1 to 86400, got 86401"},
+      {R"("reconnect": {"max_delay_s": null})", "reconnect.max_delay_s: expected an integer from 1 to 86400, got null"},
+      {R"("reconnect": {"delay_s": 10, "max_delay_s": 5})",
+       "reconnect.max_delay_s: expected at least reconnect.delay_s (10), got 5"},
+      {R"("reconnect": {"max_delay_s": 5, "delay_s": 10})",
+       "reconnect.max_delay_s: expected at least reconnect.delay_s (10), got 5"},
+      {R"("reconnect": {"delay_s": 120, "max_delay_s": 60})",
+       "reconnect.max_delay_s: expected at least reconnect.delay_s (120), got 60"},
+      {R"("reconnect": {"max_attempts": 1000001})",
+       "reconnect.max_attempts: expected an integer from 0 to 1000000, got 1000001"},
+      {R"("reconnect": {"max_attempts": -1})", "reconnect.max_attempts: expected an integer from 0 to 1000000, got -1"},
+      {R"("reconnect": {"max_attempts": 18446744073709551615})",
+       "reconnect.max_attempts: expected an integer from 0 to 1000000, got 18446744073709551615"},
+      {R"("reconnect": {"delay": 5})", R"(reconnect: unknown key "delay" (did you mean "delay_s"?))"},
+      {R"("reconnect": {"persist": true})",
+       R"(reconnect: unknown key "persist"; the keys allowed here are "enabled", "delay_s", "max_delay_s", "max_attempts")"},
+      {R"("reconnect": {"delay_s": 1, "delay_s": 2})", R"(reconnect: key "delay_s" appears more than once)"},
+      {R"("reconect": {})", R"(unknown key "reconect" (did you mean "reconnect"?))"},
+      {R"("block_while_down": "yes")", R"(block_while_down: expected true or false, got "yes")"},
+      {R"("block_while_down": null)", "block_while_down: expected true or false, got null"},
+      {R"("block_whiledown": true)", R"(unknown key "block_whiledown" (did you mean "block_while_down"?))"},
+      {R"("idle_timeout": 60)", R"(unknown key "idle_timeout" (did you mean "idle_timeout_s"?))"},
+      {R"("idle_timeout_s": 604801)", "idle_timeout_s: expected an integer from 0 to 604800, got 604801"},
+      {R"("idle_timeout_s": -5)", "idle_timeout_s: expected an integer from 0 to 604800, got -5"},
+      {R"("idle_timeout_s": "1h")", R"(idle_timeout_s: expected an integer from 0 to 604800, got "1h")"},
+      {R"("idle_timeout_s": {})", "idle_timeout_s: expected an integer from 0 to 604800, got an object"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.extra);
+    CHECK(error_with(row.extra) == std::string(kFile) + std::string(row.error));
+  }
+}
+
 TEST_CASE("config: interface name default is cut to the kernel's 15 characters") {
   auto r = parse_profile(profile_text(), "x/abcdefghijklmnopqrst.json", "abcdefghijklmnopqrst");
   REQUIRE(r.ok());
@@ -372,6 +466,9 @@ TEST_CASE("config: to_json has every key, no password, and parses back") {
   CHECK(j["routes"] == nlohmann::json({"10.0.0.0/8"}));
   CHECK(j["interface"] == "pptp-office");
   CHECK(j["lcp_echo"]["interval_s"] == 10);
+  CHECK(j["reconnect"] == nlohmann::json({{"enabled", true}, {"delay_s", 1}, {"max_delay_s", 60}, {"max_attempts", 0}}));
+  CHECK(j["block_while_down"] == false);
+  CHECK(j["idle_timeout_s"] == 0);
   auto back = parse(j.dump());
   REQUIRE(back.ok());
   CHECK(to_json(*back) == j);
@@ -381,6 +478,24 @@ TEST_CASE("config: to_json has every key, no password, and parses back") {
   const std::string dumped = to_json(*inline_pw).dump();
   CHECK(dumped.find("hunter2") == std::string::npos);
   CHECK(dumped.find("password") == std::string::npos);
+}
+
+TEST_CASE("config: to_json shows the effective block_while_down, and it parses back the same") {
+  for (std::string_view extra : {R"("default_route": true)", R"("default_route": true, "block_while_down": false)",
+                                 R"("reconnect": {"delay_s": 300}, "idle_timeout_s": 900)"}) {
+    CAPTURE(extra);
+    auto r = parse(profile_text(extra));
+    REQUIRE(r.ok());
+    const nlohmann::json j = to_json(*r);
+    CHECK(j["block_while_down"] == r->block_while_down);
+    CHECK(j["reconnect"]["max_delay_s"] == r->reconnect.max_delay_s);
+    auto back = parse(j.dump());
+    REQUIRE(back.ok());
+    CHECK(back->block_while_down == r->block_while_down);
+    CHECK(back->reconnect == r->reconnect);
+    CHECK(to_json(*back) == j);
+  }
+  CHECK(to_json(*parse(profile_text(R"("default_route": true)")))["block_while_down"] == true);
 }
 
 TEST_CASE("config: auth method names") {

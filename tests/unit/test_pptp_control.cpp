@@ -271,6 +271,28 @@ TEST_CASE("pptp: peer CDN disconnects the call, then the control connection stop
   CHECK_FALSE(fx.deadline.has_value());
 }
 
+TEST_CASE("pptp: a server whose call ID is 0 (PoPToP) can disconnect the call") {
+  Control c(config());
+  c.start(t0);
+  deliver(c, sccrp_ok(), t0 + 1s);
+  auto ocrp = ocrp_ok();
+  ocrp.call_id = 0;
+  deliver(c, ocrp, t0 + 2s);
+  REQUIRE(c.state() == Control::State::Established);
+  auto fx = deliver(c, pptp::Cdn{0, 3, 0, 0, ""}, t0 + 10s);
+  CHECK(only_event<pptp::CallDisconnected>(fx) ==
+        pptp::CallDisconnected{"server disconnected the call: administrative shutdown"});
+}
+
+TEST_CASE("pptp: before the server names its call, a CDN for call 0 is not ours") {
+  Control c(config());
+  c.start(t0);
+  deliver(c, sccrp_ok(), t0 + 1s);
+  auto fx = deliver(c, pptp::Cdn{0, 3, 0, 0, ""}, t0 + 2s);
+  CHECK(fx.events.empty());
+  CHECK(c.state() == Control::State::WaitOcrp);
+}
+
 TEST_CASE("pptp: CDN for some other call is ignored") {
   Control c = established();
   auto fx = deliver(c, pptp::Cdn{0x0BAD, 1, 0, 0, ""}, t0 + 10s);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/status_text.hpp"
 #include "config/config_dir.hpp"
 #include "daemon/ipc.hpp"
 #include "daemon/network.hpp"
@@ -24,9 +25,19 @@ bool need_root() {
   return false;
 }
 
+// The name becomes part of socket and record paths under RUN_DIR: check it
+// before anything touches one, as `up` does before it reads the profile.
+bool valid_name(const std::string& name) {
+  auto ok = config::check_profile_name(name);
+  if (ok) return true;
+  std::fprintf(stderr, "pptpctl: %s\n", ok.error().reason.c_str());
+  return false;
+}
+
 }  // namespace
 
 Exit cmd_down(const std::string& name) {
+  if (!valid_name(name)) return Exit::BadProfile;
   if (!need_root()) return Exit::Failure;
   if (!daemon_alive(name)) {
     // A daemon that died leaves its record: take back its routes and DNS.
@@ -50,41 +61,14 @@ Exit cmd_down(const std::string& name) {
   return Exit::Ok;
 }
 
-namespace {
-
-std::string text_or(const nlohmann::json& j, const char* key, const char* fallback = "-") {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
-}
-
-void print_human(const nlohmann::json& j) {
-  std::printf("%s: %s", text_or(j, "name").c_str(), text_or(j, "state").c_str());
-  if (j.value("state", "") == "up") {
-    std::printf(" on %s, %s peer %s, server %s\n", text_or(j, "interface").c_str(), text_or(j, "local").c_str(),
-                text_or(j, "peer").c_str(), text_or(j, "server").c_str());
-    if (j.contains("mppe") && j["mppe"].is_object())
-      std::printf("  encryption: send %s, receive %s\n", text_or(j["mppe"], "send").c_str(),
-                  text_or(j["mppe"], "receive").c_str());
-    else
-      std::printf("  encryption: NONE\n");
-    std::string dns;
-    for (const auto& d : j.value("dns", nlohmann::json::array())) dns += (dns.empty() ? "" : ", ") + d.get<std::string>();
-    std::printf("  dns: %s%s\n", dns.empty() ? "-" : dns.c_str(),
-                dns.empty() ? "" : (" (" + text_or(j, "dns_backend") + ")").c_str());
-    std::printf("  uptime: %llds, received %llu bytes, sent %llu bytes\n", j.value("uptime_s", 0LL),
-                j.value("rx_bytes", 0ULL), j.value("tx_bytes", 0ULL));
-  } else {
-    std::printf(", server %s\n", text_or(j, "server").c_str());
-  }
-}
-
-}  // namespace
-
 Exit cmd_status(const std::string& name, bool json) {
+  if (!name.empty() && !valid_name(name)) return Exit::BadProfile;
   if (!need_root()) return Exit::Failure;
   std::vector<std::string> names = name.empty() ? running_profiles() : std::vector<std::string>{name};
   auto all = nlohmann::json::array();
   bool any = false;
   for (const auto& n : names) {
+    if (!config::check_profile_name(n)) continue;  // not a socket a daemon of ours made
     auto answer = request(n, "status", 5s);
     if (!answer) {
       if (!name.empty()) {
@@ -97,7 +81,7 @@ Exit cmd_status(const std::string& name, bool json) {
     if (j.is_discarded()) continue;
     any = true;
     if (json) all.push_back(j);
-    else print_human(j);
+    else std::fputs(status_text(j).c_str(), stdout);
   }
   if (json) std::printf("%s\n", (name.empty() ? all : (all.empty() ? nlohmann::json() : all[0])).dump(2).c_str());
   else if (!any) std::printf("no tunnels running\n");
@@ -117,7 +101,7 @@ Exit cmd_list(const CommonOptions& common) {
 
 std::string exit_code_help() {
   std::string s = "Exit codes:\n";
-  for (int i = 0; i <= code(Exit::Timeout); ++i)
+  for (int i = 0; i <= code(kLastExit); ++i)
     s += "  " + std::to_string(i) + (i < 10 ? "   " : "  ") + std::string(exit_name(static_cast<Exit>(i))) + "\n";
   return s;
 }

@@ -1,19 +1,25 @@
 // `pptpctl up` and `pptpctl run`.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "cli/commands.hpp"
 #include "config/config_dir.hpp"
 #include "config/profile.hpp"
-#include "daemon/connection.hpp"
+#include "daemon/tunnel.hpp"
 #include "daemon/ipc.hpp"
+#include "kernel/fd.hpp"
 
 namespace pptpctl {
 
@@ -30,41 +36,81 @@ wire::Result<config::Profile> load(const CommonOptions& common, const std::strin
   return config::load_profile(name, config::resolve_config_dir(common.config_dir));
 }
 
+// One progress line from the daemon; the exit code when it is the last.
+std::optional<Exit> show(const std::string& name, const std::string& s, bool debug) {
+  auto space = s.find(' ');
+  std::string kind = s.substr(0, space);
+  std::string text = space == std::string::npos ? "" : s.substr(space + 1);
+  if (kind == "phase") {
+    say(name, text);
+  } else if (kind == "debug") {
+    if (debug) say(name, text);
+  } else if (kind == "up") {
+    say(name, text);
+    return Exit::Ok;
+  } else if (kind == "fail") {
+    auto sp = text.find(' ');
+    const int n = std::atoi(text.substr(0, sp).c_str());
+    error(name, sp == std::string::npos ? text : text.substr(sp + 1));
+    // A garbled code must never read as success.
+    return n >= 1 && n <= code(kLastExit) ? static_cast<Exit>(n) : Exit::Failure;
+  }
+  return std::nullopt;
+}
+
 // The daemon's progress lines until "up" or "fail"; the exit code to return.
-Exit follow(const std::string& name, int fd, bool debug) {
-  FILE* in = ::fdopen(fd, "r");
-  if (!in) return Exit::Failure;
-  char* line = nullptr;
-  std::size_t cap = 0;
-  Exit rc = Exit::Failure;
-  bool done = false;
-  while (!done && ::getline(&line, &cap, in) > 0) {
-    std::string s(line);
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    auto space = s.find(' ');
-    std::string kind = s.substr(0, space);
-    std::string text = space == std::string::npos ? "" : s.substr(space + 1);
-    if (kind == "phase") {
-      say(name, text);
-    } else if (kind == "debug") {
-      if (debug) say(name, text);
-    } else if (kind == "up") {
-      say(name, text);
-      rc = Exit::Ok;
-      done = true;
-    } else if (kind == "fail") {
-      auto sp = text.find(' ');
-      const int n = std::atoi(text.substr(0, sp).c_str());
-      // A garbled code must never read as success.
-      rc = n >= 1 && n <= code(Exit::Timeout) ? static_cast<Exit>(n) : Exit::Failure;
-      error(name, sp == std::string::npos ? text : text.substr(sp + 1));
-      done = true;
+// `signals` is a signalfd for SIGINT and SIGTERM: the first one cancels the
+// attempt (SIGTERM to the daemon, which undoes what it did and says "fail"),
+// and we wait for that so nothing is left behind; a second one stops waiting.
+Exit follow(const std::string& name, int fd, int signals, pid_t daemon, bool debug) {
+  std::string buf;
+  bool cancelling = false;
+  std::optional<Exit> rc;
+  bool eof = false;
+  while (!rc && !eof) {
+    pollfd fds[2] = {{fd, POLLIN, 0}, {signals, POLLIN, 0}};
+    if (::poll(fds, signals >= 0 ? 2 : 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (signals >= 0 && fds[1].revents) {
+      signalfd_siginfo si{};
+      while (::read(signals, &si, sizeof si) == sizeof si) {
+        if (!cancelling) {
+          cancelling = true;
+          ::kill(daemon, SIGTERM);
+          say(name, "cancelling: the daemon undoes what it did (Ctrl-C again to stop waiting)");
+        } else {
+          error(name, "cancelled; the daemon finishes its teardown in the background, see " + log_path(name));
+          return Exit::Cancelled;
+        }
+      }
+    }
+    if (!fds[0].revents) continue;
+    char chunk[4096];
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      eof = true;
+      break;
+    }
+    buf.append(chunk, static_cast<std::size_t>(n));
+    std::size_t nl;
+    while (!rc && (nl = buf.find('\n')) != std::string::npos) {
+      rc = show(name, buf.substr(0, nl), debug);
+      buf.erase(0, nl + 1);
     }
   }
-  if (!done) error(name, "the daemon ended without saying why; see " + log_path(name));
-  std::free(line);
-  std::fclose(in);
-  return rc;
+  if (cancelling) {
+    // Whatever the daemon said last (its fail line, or an up it reached just
+    // before the signal and has torn down since), the user asked to cancel.
+    int status = 0;
+    ::waitpid(daemon, &status, 0);
+    say(name, "cancelled");
+    return Exit::Cancelled;
+  }
+  if (!rc) error(name, "the daemon ended without saying why; see " + log_path(name));
+  return rc.value_or(Exit::Failure);
 }
 
 }  // namespace
@@ -81,6 +127,16 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
   }
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) return Exit::Failure;
+  // Ctrl-C before the daemon answers cancels the attempt (follow()), so the
+  // signals are read, not acted on; the daemon gets the old mask back.
+  sigset_t cancel, old_mask;
+  sigemptyset(&cancel);
+  sigaddset(&cancel, SIGINT);
+  sigaddset(&cancel, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &cancel, &old_mask);
+  kernel::Fd signals(::signalfd(-1, &cancel, SFD_NONBLOCK | SFD_CLOEXEC));
+  // Without the fd, blocked signals would never land: Ctrl-C acts as before.
+  if (!signals) ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   std::string progress = std::to_string(p[1]);
   std::string run = run_dir();
   ::mkdir(run.c_str(), 0700);
@@ -90,6 +146,7 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
     // The daemon: its own session, no terminal, its log in the run dir. The
     // password is read again from the profile: never through argv.
     ::setsid();
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     ::close(p[0]);
     ::fcntl(p[1], F_SETFD, 0);
     int devnull = ::open("/dev/null", O_RDWR);
@@ -108,7 +165,9 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
     ::_exit(code(Exit::Failure));
   }
   ::close(p[1]);
-  Exit rc = follow(name, p[0], debug);
+  Exit rc = follow(name, p[0], signals.get(), pid, debug);
+  ::close(p[0]);
+  if (rc == Exit::Cancelled) return rc;  // follow() has waited, or was told not to
   if (rc != Exit::Ok) {
     // The daemon tears down and exits on failure; wait so nothing lingers.
     int status = 0;
@@ -134,8 +193,8 @@ Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, i
     }
     return Exit::BadProfile;
   }
-  Connection c(std::move(*profile), ConnectionOptions{progress_fd, debug});
-  return c.run();
+  Tunnel t(std::move(*profile), TunnelOptions{progress_fd, debug});
+  return t.run();
 }
 
 }  // namespace pptpctl

@@ -24,6 +24,7 @@ std::string_view exit_name(Exit e) {
     case Exit::AlreadyRunning: return "already-running";
     case Exit::LinkLost: return "link-lost";
     case Exit::Timeout: return "timeout";
+    case Exit::Cancelled: return "cancelled";
   }
   return "failure";
 }

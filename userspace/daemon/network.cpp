@@ -6,13 +6,18 @@
 
 #include "netlink/changes.hpp"
 #include "netlink/link.hpp"
+#include "netlink/route_lookup.hpp"
 
 namespace pptpctl {
 
 struct NetworkSetup::State {
-  netlink::Changes changes;
-  std::string record;  // where the record survives a crash of the daemon
+  netlink::Changes hold;  // pin and block routes: across redials
+  netlink::Changes link;  // this link's address, routes, DNS
+  std::string record;     // where the record survives a crash of the daemon
   std::string dns_backend;
+  std::optional<ppp::Ipv4> pinned;  // the server address the hold pins
+  ServerPath pinned_path;
+  bool blocked = false;
 };
 
 NetworkSetup::NetworkSetup() : state_(std::make_unique<State>()) {}
@@ -22,31 +27,110 @@ std::string NetworkSetup::dns_backend() const { return state_->dns_backend; }
 
 namespace {
 
-void save(const std::string& path, const netlink::Changes& c) {
-  if (path.empty()) return;
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << c.to_json().dump() << "\n";
+bool covers(const netlink::Ipv4Prefix& p, const ppp::Ipv4& a) {
+  std::uint32_t net = 0, addr = 0;
+  for (int i = 0; i < 4; ++i) {
+    net = net << 8 | p.addr[static_cast<std::size_t>(i)];
+    addr = addr << 8 | a[static_cast<std::size_t>(i)];
   }
-  ::rename(tmp.c_str(), path.c_str());
+  const std::uint32_t mask = p.len == 0 ? 0 : ~std::uint32_t{0} << (32 - p.len);
+  return (net & mask) == (addr & mask);
+}
+
+// Everything the tunnel carries, as prefixes: the two halves of a default
+// route, and the profile's networks.
+std::vector<netlink::Ipv4Prefix> carried(const config::Profile& profile) {
+  std::vector<netlink::Ipv4Prefix> out;
+  if (profile.default_route) {
+    out.push_back({{0, 0, 0, 0}, 1});
+    out.push_back({{128, 0, 0, 0}, 1});
+  }
+  for (const auto& r : profile.routes) out.push_back({r.network, r.prefix});
+  return out;
 }
 
 }  // namespace
 
+bool tunnel_covers(const config::Profile& profile, const ppp::Ipv4& server) {
+  for (const auto& p : carried(profile))
+    if (covers(p, server)) return true;
+  return false;
+}
+
+void NetworkSetup::save() const {
+  if (state_->record.empty()) return;
+  // One record, hold first: undo walks it backwards, so the link goes first.
+  auto j = state_->hold.to_json();
+  for (const auto& step : state_->link.to_json().at("steps")) j["steps"].push_back(step);
+  const std::string tmp = state_->record + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump() << "\n";
+  }
+  ::rename(tmp.c_str(), state_->record.c_str());
+}
+
+wire::Result<ServerPath> NetworkSetup::path_to(const ppp::Ipv4& server, int tunnel_ifindex) const {
+  auto rtnl = netlink::RtnlSocket::open();
+  if (!rtnl) return rtnl.error();
+  auto path = netlink::path_outside(*rtnl, server, tunnel_ifindex);
+  if (!path) return path.error();
+  return ServerPath{path->gateway, path->ifindex};
+}
+
+wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profile, const ppp::Ipv4& server,
+                                                   const Say& say) {
+  if (!tunnel_covers(profile, server)) return wire::Unit{};
+  auto rtnl = netlink::RtnlSocket::open();
+  if (!rtnl) return rtnl.error();
+  // Outside our own routes: the block routes would answer a plain lookup.
+  auto path = netlink::path_outside(*rtnl, server, 0);
+  if (!path) {
+    return wire::Error::fatal("cannot keep the server " + netlink::to_string(server) +
+                              " reachable outside the tunnel: " + path.error().reason);
+  }
+  const ServerPath now{path->gateway, path->ifindex};
+  if (state_->pinned == server && state_->pinned_path == now) return wire::Unit{};
+  if (state_->pinned) {
+    auto gone = state_->hold.unpin_host_route();
+    save();
+    if (!gone) return gone.error();
+    say(*gone);
+    state_->pinned.reset();
+  }
+  auto line = state_->hold.pin_host_route_via(server, *path);
+  save();
+  if (!line) return line.error();
+  say(*line);
+  state_->pinned = server;
+  state_->pinned_path = now;
+  return wire::Unit{};
+}
+
+wire::Result<wire::Unit> NetworkSetup::block(const config::Profile& profile, const Say& say) {
+  if (state_->blocked) return wire::Unit{};
+  for (const auto& prefix : carried(profile)) {
+    auto line = state_->hold.add_block_route(prefix);
+    save();
+    if (!line) return line.error();
+    say(*line);
+  }
+  state_->blocked = true;
+  return wire::Unit{};
+}
+
 wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, const TunnelAddresses& t,
                                              const Say& say) {
-  state_->record = record_path_;
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();
   say("mtu " + std::to_string(t.mtu) + " on " + t.ifname);
 
-  auto& c = state_->changes;
+  auto& c = state_->link;
   // Each step is recorded (and saved) before the next, so a crash part-way
   // still leaves `pptpctl down` a full list of what to take back.
   auto step = [&](wire::Result<std::string> line) -> bool {
-    save(state_->record, c);
+    save();
     if (line) say(*line);
     return line.ok();
   };
@@ -55,9 +139,9 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   if (auto r = c.apply_address(t.ifname, t.local, t.peer); !step(r)) return failed(r);
   if (auto r = links->set_up(t.ifindex, true); !r) return r.error();
   say("link " + t.ifname + " up");
+  // The server's /32 is in the hold already (hold_server, before dialling),
+  // so these may cover it.
   if (profile.default_route) {
-    // The server's own route first, or GRE would follow the default into the tunnel.
-    if (auto r = c.pin_host_route(t.server, t.ifname); !step(r)) return failed(r);
     if (auto r = c.add_default_route(t.ifname); !step(r)) return failed(r);
   }
   for (const auto& route : profile.routes) {
@@ -72,15 +156,29 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   return wire::Unit{};
 }
 
-void NetworkSetup::undo(const Say& say) {
-  auto report = state_->changes.undo();
+void NetworkSetup::undo_link(const Say& say) {
+  auto report = state_->link.undo();
   for (const auto& line : report.done) say("undo: " + line);
   for (const auto& line : report.failed) say("undo failed: " + line);
   state_->dns_backend.clear();
-  if (!state_->record.empty() && report.ok()) ::unlink(state_->record.c_str());
+  save();
 }
 
-void NetworkSetup::set_record_path(std::string path) { record_path_ = std::move(path); }
+void NetworkSetup::undo(const Say& say) {
+  undo_link(say);
+  auto report = state_->hold.undo();
+  for (const auto& line : report.done) say("undo: " + line);
+  for (const auto& line : report.failed) say("undo failed: " + line);
+  state_->pinned.reset();
+  state_->blocked = false;
+  if (state_->hold.empty() && state_->link.empty()) {
+    if (!state_->record.empty()) ::unlink(state_->record.c_str());
+  } else {
+    save();
+  }
+}
+
+void NetworkSetup::set_record_path(std::string path) { state_->record = std::move(path); }
 
 wire::Result<std::vector<std::string>> NetworkSetup::undo_record(const std::string& path) {
   std::ifstream in(path);

@@ -1,7 +1,13 @@
 #pragma once
-// Addresses, routes and DNS for a tunnel that just came up, as one
-// transaction: every step that added something is recorded, and undo()
-// removes exactly that, newest first. Each step says what it did, for the log.
+// The tunnel's changes to the host's network, as two transactions kept in one
+// crash record:
+// - the hold, which lasts across redials: the server's pinned /32 (so GRE
+//   and TCP 1723 never follow a tunnel route into the tunnel) and, with
+//   block_while_down, unreachable routes for everything the tunnel carries,
+//   so nothing goes out in clear between two links;
+// - the link, one per up: MTU, address, link up, routes, DNS.
+// Every step is recorded before the next; undo removes exactly that, newest
+// first. Each step says what it did, for the log.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,9 +26,19 @@ struct TunnelAddresses {
   unsigned mtu = 1400;
   ppp::Ipv4 local{};
   ppp::Ipv4 peer{};
-  ppp::Ipv4 server{};  // the PPTP server's real address, for the pinned host route
+  ppp::Ipv4 server{};  // the PPTP server's real address
   std::vector<ppp::Ipv4> dns;
 };
+
+// The way to the server outside the tunnel, to notice it changing.
+struct ServerPath {
+  std::optional<ppp::Ipv4> gateway;
+  int ifindex = 0;
+  bool operator==(const ServerPath&) const = default;
+};
+
+// Would any route the tunnel installs cover `server`? Then it needs a pin.
+bool tunnel_covers(const config::Profile& profile, const ppp::Ipv4& server);
 
 class NetworkSetup {
  public:
@@ -32,12 +48,24 @@ class NetworkSetup {
   NetworkSetup(const NetworkSetup&) = delete;
   NetworkSetup& operator=(const NetworkSetup&) = delete;
 
-  // MTU, address, link up, routes (and for default_route the host route to
-  // the server first), DNS. Stops at the first failure, leaving undo() to
-  // remove what was done.
+  // Before dialling `server`: pins its /32 along the path outside the tunnel
+  // when a tunnel route (or a block route) would cover it, replacing a pin
+  // for another address or an old path. Nothing when nothing covers it.
+  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const ppp::Ipv4& server, const Say& say);
+  // block_while_down: unreachable routes for everything the tunnel carries,
+  // beneath the tunnel's own routes. Idempotent; lasts until undo().
+  wire::Result<wire::Unit> block(const config::Profile& profile, const Say& say);
+  // The path to `server` now, ignoring our own routes and the tunnel.
+  wire::Result<ServerPath> path_to(const ppp::Ipv4& server, int tunnel_ifindex) const;
+
+  // MTU, address, link up, routes, DNS. Stops at the first failure, leaving
+  // undo_link() to remove what was done.
   wire::Result<wire::Unit> apply(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
-  // Idempotent.
+  // Takes back the link's changes; the hold stays. Idempotent.
+  void undo_link(const Say& say);
+  // Takes back everything. Idempotent.
   void undo(const Say& say);
+
   // Where DNS went ("systemd-resolved", "resolv.conf"), if anywhere.
   std::string dns_backend() const;
   // Keep the record of changes in this file while they stand.
@@ -47,7 +75,7 @@ class NetworkSetup {
   static wire::Result<std::vector<std::string>> undo_record(const std::string& path);
 
  private:
-  std::string record_path_;
+  void save() const;
   struct State;
   std::unique_ptr<State> state_;
 };

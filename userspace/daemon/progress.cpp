@@ -1,8 +1,12 @@
 #include "daemon/progress.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 
@@ -21,9 +25,28 @@ std::string one_line(std::string_view text) {
 }  // namespace
 
 Progress::Progress(std::string profile, int pipe_fd, bool debug)
-    : profile_(std::move(profile)), pipe_fd_(pipe_fd), debug_(debug) {}
+    : profile_(std::move(profile)), pipe_fd_(pipe_fd), debug_(debug) {
+  if (pipe_fd_ < 0) return;
+  // A write to a pipe whose `up` has gone raises SIGPIPE, and no send flag
+  // avoids it on a pipe: the write's EPIPE is all we want to know.
+  ::signal(SIGPIPE, SIG_IGN);
+  const int flags = ::fcntl(pipe_fd_, F_GETFL);
+  if (flags >= 0) ::fcntl(pipe_fd_, F_SETFL, flags | O_NONBLOCK);
+}
 
-Progress::~Progress() { close_pipe(); }
+Progress::~Progress() {
+  // The daemon is done and blocks nothing by now: give a reader that still
+  // moves the last lines (the fail line above all), and stop waiting as soon
+  // as it stands still for a second (stopped, or gone).
+  while (pending_fd() >= 0) {
+    const std::size_t before = backlog_bytes_ - front_sent_;
+    pollfd p{pipe_fd_, POLLOUT, 0};
+    if (::poll(&p, 1, 1000) <= 0) break;
+    flush();
+    if (pending_fd() >= 0 && backlog_bytes_ - front_sent_ == before) break;
+  }
+  close_pipe();
+}
 
 void Progress::log(std::string_view level, std::string_view text) {
   char stamp[32];
@@ -36,66 +59,100 @@ void Progress::log(std::string_view level, std::string_view text) {
   std::fflush(stderr);
 }
 
-void Progress::to_pipe(std::string_view kind, std::string_view text) {
-  if (pipe_fd_ < 0) return;
+void Progress::to_pipe(std::string_view kind, std::string_view text, Keep keep) {
+  // Nothing follows the final line; after it the pipe closes.
+  if (pipe_fd_ < 0 || final_queued_) return;
   std::string line = std::string(kind) + " " + one_line(text) + "\n";
-  const char* p = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(pipe_fd_, p, left);
+  backlog_bytes_ += line.size();
+  backlog_.push_back({std::move(line), keep});
+  if (keep == Keep::Final) final_queued_ = true;
+  if (backlog_bytes_ > kBacklogLimit) trim(Keep::Phase);
+  if (backlog_bytes_ > kBacklogLimit) trim(Keep::Final);
+  if (backlog_bytes_ > kBacklogLimit) {
+    // Even the final line does not fit: the `up` is gone or frozen.
+    close_pipe();
+    return;
+  }
+  flush();
+}
+
+void Progress::trim(Keep below) {
+  // The front line may be half in the pipe: cutting it would tear the line.
+  auto it = backlog_.begin();
+  if (it != backlog_.end() && front_sent_ > 0) ++it;
+  while (it != backlog_.end() && backlog_bytes_ > kBacklogLimit) {
+    if (it->keep < below) {
+      backlog_bytes_ -= it->text.size();
+      it = backlog_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Progress::flush() {
+  while (pipe_fd_ >= 0 && !backlog_.empty()) {
+    const std::string& line = backlog_.front().text;
+    const ssize_t n = ::write(pipe_fd_, line.data() + front_sent_, line.size() - front_sent_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
     if (n <= 0) {
       // The `up` that waited has gone (Ctrl-C): carry on without it.
       close_pipe();
       return;
     }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+    front_sent_ += static_cast<std::size_t>(n);
+    if (front_sent_ == line.size()) {
+      backlog_bytes_ -= line.size();
+      backlog_.pop_front();
+      front_sent_ = 0;
+    }
   }
+  if (final_queued_) close_pipe();
 }
 
 void Progress::close_pipe() {
   if (pipe_fd_ >= 0) ::close(pipe_fd_);
   pipe_fd_ = -1;
+  backlog_.clear();
+  backlog_bytes_ = 0;
+  front_sent_ = 0;
 }
 
 void Progress::phase(std::string_view text) {
   log("", text);
-  to_pipe("phase", text);
+  to_pipe("phase", text, Keep::Phase);
   sd_notifyf(0, "STATUS=%s", one_line(text).c_str());
 }
 
 void Progress::debug(std::string_view text) {
   if (!debug_) return;
   log("debug", text);
-  to_pipe("debug", text);
+  to_pipe("debug", text, Keep::Debug);
 }
 
 void Progress::info(std::string_view text) {
   log("", text);
-  if (debug_) to_pipe("debug", text);
+  if (debug_) to_pipe("debug", text, Keep::Debug);
 }
 
 void Progress::up(std::string_view summary) {
   log("", summary);
-  to_pipe("up", summary);
-  close_pipe();
+  to_pipe("up", summary, Keep::Final);
   sd_notifyf(0, "READY=1\nSTATUS=%s", one_line(summary).c_str());
 }
 
 void Progress::fail(Exit code, std::string_view reason) {
   log("error", reason);
-  to_pipe("fail", std::to_string(pptpctl::code(code)) + " " + std::string(reason));
-  close_pipe();
+  to_pipe("fail", std::to_string(pptpctl::code(code)) + " " + std::string(reason), Keep::Final);
   sd_notifyf(0, "STATUS=failed: %s\nERRNO=%d", one_line(reason).c_str(), pptpctl::code(code));
 }
 
 void Progress::stopping(std::string_view why) {
   log("", why);
   // Stopped before the link came up: the waiting `up` deserves the reason.
-  if (pipe_fd_ >= 0) {
-    to_pipe("fail", std::to_string(pptpctl::code(Exit::Failure)) + " " + std::string(why) + " before the link came up");
-    close_pipe();
-  }
+  to_pipe("fail", std::to_string(pptpctl::code(Exit::Failure)) + " " + std::string(why) + " before the link came up",
+          Keep::Final);
   sd_notifyf(0, "STOPPING=1\nSTATUS=%s", one_line(why).c_str());
 }
 

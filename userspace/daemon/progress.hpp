@@ -6,6 +6,13 @@
 //
 // The pipe protocol is one line per message:
 //   phase TEXT | debug TEXT | up ADDRESS-LINE | fail CODE TEXT
+//
+// The pipe never blocks us: a Ctrl-Z'd `up --debug` must not stall the
+// daemon. Lines it has not taken wait in a bounded backlog that the event
+// loop drains (pending_fd(), flush()); over the bound, debug lines go first,
+// then phases; the final up/fail line is never dropped.
+#include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 
@@ -33,14 +40,35 @@ class Progress {
   // Teardown has begun (systemd STOPPING=1).
   void stopping(std::string_view why);
 
+  // The pipe while lines wait to be written (poll it for POLLOUT), else -1.
+  int pending_fd() const { return backlog_.empty() ? -1 : pipe_fd_; }
+  // Writes what the pipe takes now; closes it once the final line is out,
+  // or when the `up` has gone.
+  void flush();
+
+  // Bytes of unsent lines kept for a reader that is slow or stopped.
+  static constexpr std::size_t kBacklogLimit = 1024 * 1024;
+
  private:
+  // What may be dropped when the backlog is over its limit, first to last.
+  enum class Keep { Debug, Phase, Final };
+  struct Line {
+    std::string text;
+    Keep keep;
+  };
+
   void log(std::string_view level, std::string_view text);
-  void to_pipe(std::string_view kind, std::string_view text);
+  void to_pipe(std::string_view kind, std::string_view text, Keep keep);
+  void trim(Keep below);
   void close_pipe();
 
   std::string profile_;
   int pipe_fd_;
   bool debug_;
+  std::deque<Line> backlog_;
+  std::size_t backlog_bytes_ = 0;
+  std::size_t front_sent_ = 0;  // bytes of backlog_.front() already in the pipe
+  bool final_queued_ = false;   // up/fail is queued: nothing follows it
 };
 
 }  // namespace pptpctl

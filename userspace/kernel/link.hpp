@@ -5,7 +5,7 @@
 // are the daemon's.
 //
 // The daemon's order:
-//   1. missing_kernel_support() before dialling (modules.hpp).
+//   1. probe_kernel_support() before dialling (modules.hpp).
 //   2. PptpSocket::open(), bind(0, source address of the TCP 1723 socket):
 //      the returned call ID goes into the Outgoing-Call-Request.
 //   3. After the Outgoing-Call-Reply: KernelLink::establish(socket, peer call

@@ -21,6 +21,12 @@ namespace {
 
 static_assert(kProtocolIp == PPP_IP);
 
+// PPPIOCGIDLE is defined over struct ppp_idle, whose time_t follows the ABI;
+// the kernel answers the 32- and 64-bit forms, and the plain one is the one
+// whose size matches the struct we pass.
+static_assert((PPPIOCGIDLE == PPPIOCGIDLE64 && sizeof(ppp_idle) == sizeof(ppp_idle64)) ||
+              (PPPIOCGIDLE == PPPIOCGIDLE32 && sizeof(ppp_idle) == sizeof(ppp_idle32)));
+
 wire::Result<Fd> open_dev_ppp() {
   int fd = ::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd >= 0) return Fd(fd);
@@ -193,6 +199,13 @@ wire::Result<bool> PppUnit::decrypt_failed_fatally() const {
   auto reported = flags();
   if (!reported) return reported.error();
   return (*reported & kFlagDecryptFatal) != 0;
+}
+
+wire::Result<std::chrono::seconds> PppUnit::idle() const {
+  ppp_idle idle{};
+  if (::ioctl(fd_.get(), PPPIOCGIDLE, &idle) < 0)
+    return wire::Error::fatal("cannot read how long " + name_ + " has been idle: " + errno_text(errno));
+  return std::chrono::seconds(std::min(idle.xmit_idle, idle.recv_idle));
 }
 
 wire::Result<wire::Unit> PppUnit::install_mppe_key(Direction direction, const MppeParams& params) {

@@ -3,6 +3,7 @@
 // authentication flow there), and a unit fd that owns the network interface
 // (NCPs, CCP, and every knob of the data path). The unit lives exactly as
 // long as its fd.
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -79,6 +80,13 @@ class PppUnit {
   wire::Result<wire::Unit> close_ccp();
   // SC_DC_FERROR: the decompressor has given up until CCP restarts.
   wire::Result<bool> decrypt_failed_fatally() const;
+
+  // Time since the last data frame either way (PPPIOCGIDLE: the smaller of
+  // the transmit and receive idle times, whole seconds). The kernel counts
+  // only network-protocol frames there (protocol < 0x8000, before MPPE), so
+  // LCP echoes and CCP resets do not keep an idle link alive: this is "no
+  // user traffic" for idle_timeout_s.
+  wire::Result<std::chrono::seconds> idle() const;
 
   // PPPIOCSCOMPRESS for one direction: Receive with our receive start key,
   // Transmit with our send start key. The kernel starts using it when it sees

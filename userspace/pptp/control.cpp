@@ -108,7 +108,9 @@ bool Control::control_up() const {
 // (the peer's), accel-ppp sends the PNS's (ours). With one call per control
 // connection, either one names our call.
 bool Control::is_our_call(std::uint16_t call_id) const {
-  return call_id == config_.call_id || (peer_call_id_ != 0 && call_id == peer_call_id_);
+  // 0 is a valid call ID (PoPToP numbers its calls from 0): what matters is
+  // whether the server has told us its ID yet.
+  return call_id == config_.call_id || (peer_call_id_ && call_id == *peer_call_id_);
 }
 
 void Control::finish_closed(std::string reason, bool was_clean) {

@@ -119,7 +119,7 @@ class Control {
   State state() const { return state_; }
   bool done() const { return state_ == State::Done; }
   std::optional<TimePoint> deadline() const;
-  std::uint16_t peer_call_id() const { return peer_call_id_; }
+  std::uint16_t peer_call_id() const { return peer_call_id_.value_or(0); }
 
  private:
   Effects take();
@@ -140,7 +140,7 @@ class Control {
   State state_ = State::Idle;
   Framer framer_;
   Effects fx_;
-  std::uint16_t peer_call_id_ = 0;
+  std::optional<std::uint16_t> peer_call_id_;  // once an OCRP named it
   bool call_up_ = false;
   std::optional<TimePoint> step_deadline_;  // the one timeout of every waiting state
   TimePoint last_received_{};

@@ -1,19 +1,14 @@
-#include "daemon/connection.hpp"
+#include "daemon/attempt.hpp"
 
-#include <poll.h>
-#include <sys/random.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
-#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "daemon/ipc.hpp"
-#include "kernel/modules.hpp"
+#include "daemon/failure.hpp"
+#include "daemon/random.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "netlink/link.hpp"
 #include "ppp/describe.hpp"
@@ -27,44 +22,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::uint16_t kProtocolIpv6 = 0x0057;
-
-template <typename T>
-T random_value() {
-  T v{};
-  // getrandom() blocks until the pool is ready and does not return short
-  // for buffers this small; a failure here means no randomness at all.
-  if (::getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) std::abort();
-  return v;
-}
-
-Exit exit_for(ppp::FailureKind k) {
-  switch (k) {
-    case ppp::FailureKind::NoAnswer: return Exit::GreBlocked;
-    case ppp::FailureKind::LcpFailed: return Exit::Failure;
-    case ppp::FailureKind::WrongPassword: return Exit::WrongPassword;
-    case ppp::FailureKind::AuthRefused: return Exit::AuthFailed;
-    case ppp::FailureKind::Impostor: return Exit::Impostor;
-    case ppp::FailureKind::AuthProtocol: return Exit::AuthFailed;
-    case ppp::FailureKind::MppeServerRefused: return Exit::MppeRefusedByPeer;
-    case ppp::FailureKind::MppeWeRefused: return Exit::MppeRefusedByUs;
-    case ppp::FailureKind::IpcpFailed: return Exit::NoAddress;
-    case ppp::FailureKind::PeerTerminated: return Exit::LinkLost;
-    case ppp::FailureKind::LinkDead: return Exit::LinkLost;
-    case ppp::FailureKind::MppeLostSync: return Exit::LinkLost;
-  }
-  return Exit::Failure;
-}
-
-Exit exit_for(pptp::FailureCategory c, bool was_up) {
-  switch (c) {
-    case pptp::FailureCategory::ControlRefused:
-    case pptp::FailureCategory::CallRefused: return Exit::ServerRefused;
-    case pptp::FailureCategory::Timeout: return was_up ? Exit::LinkLost : Exit::Timeout;
-    case pptp::FailureCategory::ProtocolError: return Exit::Failure;
-    case pptp::FailureCategory::PeerClosed: return was_up ? Exit::LinkLost : Exit::ServerRefused;
-  }
-  return Exit::Failure;
-}
 
 std::string mppe_words(const std::optional<ppp::MppeMode>& m) {
   if (!m) return "none";
@@ -88,27 +45,46 @@ ppp::Ipv4 to_ipv4(in_addr a) {
   return v;
 }
 
-char hex_digit(unsigned v) { return "0123456789abcdef"[v & 0xF]; }
-
 std::string hex16(std::uint16_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string s = "0x";
-  for (int shift = 12; shift >= 0; shift -= 4) s += hex_digit(static_cast<unsigned>(v >> shift));
+  for (int shift = 12; shift >= 0; shift -= 4) s += kDigits[(v >> shift) & 0xF];
   return s;
 }
 
 }  // namespace
 
-Connection::Connection(config::Profile profile, ConnectionOptions options)
-    : profile_(std::move(profile)),
-      options_(options),
-      progress_(profile_.name, options.progress_fd, options.debug || profile_.debug) {}
-
-Connection::~Connection() {
-  // Only the lock holder ever created the socket, so only it removes it.
-  if (listen_ && lock_) ::unlink(socket_path(profile_.name).c_str());
+std::string_view name(Attempt::State s) {
+  switch (s) {
+    case Attempt::State::Dialing: return "dialing";
+    case Attempt::State::Negotiating: return "negotiating";
+    case Attempt::State::Up: return "up";
+    case Attempt::State::Closing: return "closing";
+    case Attempt::State::Ended: return "ended";
+  }
+  return "unknown";
 }
 
-ppp::SessionConfig Connection::session_config() {
+Attempt::Attempt(const config::Profile& profile, Progress& progress, NetworkSetup& network)
+    : profile_(profile), progress_(progress), network_(network) {}
+
+Attempt::~Attempt() {
+  // Normally ended by close(); a tunnel that is itself being destroyed must
+  // still not leave a unit, a call or routes behind.
+  if (state_ != State::Ended) {
+    network_.undo_link([this](const std::string& s) { progress_.info(s); });
+    channel_.close();
+    unit_.close();
+    pptp_.close();
+  }
+}
+
+std::optional<ppp::Ipv4> Attempt::server() const {
+  if (!tcp_) return std::nullopt;
+  return to_ipv4(tcp_->server);
+}
+
+ppp::SessionConfig Attempt::session_config() {
   ppp::SessionConfig c;
   c.lcp.mru = profile_.mru;
   c.lcp.allowed_auth.clear();
@@ -136,87 +112,71 @@ ppp::SessionConfig Connection::session_config() {
   return c;
 }
 
-bool Connection::prepare() {
-  ::signal(SIGPIPE, SIG_IGN);
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
-  ::sigprocmask(SIG_BLOCK, &set, nullptr);
-  signals_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
-  if (!signals_) {
-    // With the signals blocked and no fd to read them, SIGTERM would never land.
-    exit_ = Exit::Failure;
-    progress_.fail(exit_, std::string("cannot watch for signals: ") + std::strerror(errno));
-    return false;
-  }
-
-  auto lock = lock_profile(profile_.name);
-  if (!lock) {
-    exit_ = Exit::AlreadyRunning;
-    progress_.fail(exit_, lock.error().reason);
-    return false;
-  }
-  lock_ = std::move(*lock);
-  auto sock = listen_control(profile_.name);
-  if (!sock) {
-    exit_ = Exit::Failure;
-    progress_.fail(exit_, sock.error().reason);
-    return false;
-  }
-  listen_ = std::move(*sock);
-  // A predecessor that crashed left its routes and DNS recorded: take them
-  // back first, or its pinned host route would look like someone else's.
-  if (auto undone = NetworkSetup::undo_record(changes_path(profile_.name)); undone) {
-    for (const auto& line : *undone) progress_.info("left by a previous run, undone: " + line);
-  } else {
-    progress_.info("could not undo a previous run's changes: " + undone.error().reason);
-  }
-  network_.set_record_path(changes_path(profile_.name));
-
-  progress_.phase("checking the kernel for PPP, PPTP and MPPE");
-  auto missing = kernel::missing_kernel_support(kernel::default_module_paths());
-  for (const auto& sentence : missing) {
-    const bool mppe_only = sentence.find("ppp_mppe") != std::string::npos;
-    if (mppe_only && !profile_.mppe.required) continue;
-    exit_ = mppe_only ? Exit::MppeMissing : Exit::KernelMissing;
-    progress_.fail(exit_, sentence);
-    return false;
-  }
-  return true;
+void Attempt::start(TimePoint now) {
+  connect_deadline_ = now + std::chrono::seconds(profile_.connect_timeout_s);
+  // Resolved afresh on every attempt: the server may have moved.
+  progress_.phase("connecting to " + profile_.server + ":1723");
+  auto r = Resolver::start(profile_.server);
+  if (!r) return fail(Exit::Unreachable, r.error().reason);
+  resolver_.emplace(std::move(*r));
+  if (resolver_->done()) on_resolved();
 }
 
-bool Connection::dial() {
-  const auto now = Clock::now();
-  connect_deadline_ = now + std::chrono::seconds(profile_.connect_timeout_s);
-  progress_.phase("connecting to " + profile_.server + ":1723");
-  auto tcp = connect_tcp(profile_.server, kPptpPort, std::chrono::seconds(profile_.connect_timeout_s));
+void Attempt::on_resolved() {
+  auto addrs = resolver_->result();
+  resolver_.reset();
+  if (!addrs) return fail(Exit::Unreachable, addrs.error().reason);
+  addresses_ = std::move(*addrs);
+  next_address_ = 0;
+  try_next_address();
+}
+
+// Every address the name has, in turn, each with its share of the time.
+void Attempt::try_next_address() {
+  dialer_.reset();
+  while (next_address_ < addresses_.size()) {
+    const in_addr addr = addresses_[next_address_++];
+    target_ = to_ipv4(addr);
+    // Pinned first: with block_while_down, the way to the server would
+    // otherwise be unreachable between two links.
+    auto held = network_.hold_server(profile_, to_ipv4(addr), [this](const std::string& s) { progress_.info(s); });
+    if (!held) return fail(Exit::NetworkSetup, held.error().reason);
+    auto d = TcpDialer::start(addr, kPptpPort);
+    if (!d) {
+      last_dial_error_ = d.error().reason;
+      continue;
+    }
+    dialer_.emplace(std::move(*d));
+    const auto share = std::chrono::seconds(profile_.connect_timeout_s) / addresses_.size();
+    dial_deadline_ = std::min(connect_deadline_, Clock::now() + std::max<Clock::duration>(share, 3s));
+    return;
+  }
+  fail(Exit::Unreachable, last_dial_error_.empty() ? "no address to connect to for " + profile_.server
+                                                   : last_dial_error_);
+}
+
+void Attempt::on_connected() {
+  auto tcp = dialer_->finish();
+  if (!tcp && tcp.error().kind == wire::ErrorKind::Retry) return;  // still shaking hands
+  dialer_.reset();
   if (!tcp) {
-    exit_ = Exit::Unreachable;
-    progress_.fail(exit_, tcp.error().reason);
-    return false;
+    last_dial_error_ = tcp.error().reason;
+    return try_next_address();
   }
   tcp_ = std::move(*tcp);
 
   // The OCRQ must carry the call ID the kernel socket is bound to. Random IDs
   // keep clients behind one NAT apart; the kernel's own pick is the fallback.
   auto sock = kernel::PptpSocket::open();
-  if (!sock) {
-    exit_ = Exit::KernelMissing;
-    progress_.fail(exit_, sock.error().reason);
-    return false;
-  }
+  if (!sock) return fail(Exit::KernelMissing, sock.error().reason);
   pptp_ = std::move(*sock);
   wire::Result<std::uint16_t> call = wire::Error::retry("no call ID tried yet");
-  for (int attempt = 0; attempt < 8 && !call; ++attempt) {
+  for (int i = 0; i < 8 && !call; ++i) {
     auto id = random_value<std::uint16_t>();
     if (id != 0) call = pptp_.bind(id, tcp_->local);
   }
   if (!call) call = pptp_.bind(0, tcp_->local);
-  if (!call) {
-    exit_ = Exit::Failure;
-    progress_.fail(exit_, call.error().reason);
-    return false;
-  }
+  if (!call) return fail(Exit::Failure, call.error().reason);
   our_call_ = *call;
 
   pptp::Config pc;
@@ -226,67 +186,38 @@ bool Connection::dial() {
   pc.call_id = our_call_;
   pc.call_serial = random_value<std::uint16_t>();
   control_.emplace(pc);
+  state_ = State::Negotiating;
   apply(control_->start(Clock::now()));
-  return true;
 }
 
-Exit Connection::run() {
-  if (!prepare() || !dial()) return exit_;
-  while (stage_ != Stage::Done) loop_once();
-  for (auto& c : clients_) {
-    if (!c.waits_for_down) continue;
-    nlohmann::json j{{"ok", true}, {"reason", end_reason_}};
-    std::string line = j.dump() + "\n";
-    [[maybe_unused]] auto n = ::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL);
+void Attempt::watch(Poller& poller) {
+  if (resolver_) poller.watch(resolver_->fd(), POLLIN, [this](short) { if (resolver_ && resolver_->done()) on_resolved(); });
+  if (dialer_) poller.watch(dialer_->fd(), POLLOUT, [this](short) { if (dialer_) on_connected(); });
+  if (tcp_) {
+    const short events = out_.pending() ? POLLIN | POLLOUT : POLLIN;
+    poller.watch(tcp_->fd.get(), events, [this](short revents) {
+      if (tcp_ && (revents & POLLOUT)) flush_control();
+      if (tcp_ && (revents & (POLLIN | POLLHUP | POLLERR))) read_tcp();
+    });
   }
-  return exit_;
+  poller.watch(channel_.fd(), POLLIN, [this](short) { if (channel_.fd() >= 0) read_ppp(false); });
+  poller.watch(unit_.fd(), POLLIN, [this](short) { if (unit_.fd() >= 0) read_ppp(true); });
 }
 
-void Connection::loop_once() {
-  std::vector<pollfd> fds;
-  enum Slot { Signals, Listen, Tcp, Channel, Unit, FirstClient };
-  fds.push_back({signals_.get(), POLLIN, 0});
-  fds.push_back({listen_.get(), POLLIN, 0});
-  fds.push_back({tcp_ ? tcp_->fd.get() : -1, POLLIN, 0});
-  fds.push_back({channel_.fd(), POLLIN, 0});
-  fds.push_back({unit_.fd(), POLLIN, 0});
-  for (auto& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
-
-  auto now = Clock::now();
-  TimePoint next = now + 60s;
-  for (const auto& d : {control_deadline_, session_deadline_})
-    if (d && *d < next) next = *d;
-  if (stage_ == Stage::Connecting && connect_deadline_ < next) next = connect_deadline_;
-  if ((stage_ == Stage::StoppingLink || stage_ == Stage::StoppingControl) && stop_deadline_ < next)
-    next = stop_deadline_;
-  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
-  int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(0, wait)));
-  if (n < 0 && errno != EINTR) {
-    fail(Exit::Failure, std::string("poll failed: ") + std::strerror(errno));
-    finish();
-    return;
-  }
-  const std::size_t client_count = clients_.size();
-  if (n > 0) {
-    if (fds[Signals].revents) {
-      signalfd_siginfo si{};
-      while (::read(signals_.get(), &si, sizeof si) == sizeof si) {
-        stop(std::string("stopped by signal ") + ::strsignal(static_cast<int>(si.ssi_signo)));
-      }
-    }
-    if (fds[Tcp].revents && tcp_) read_tcp();
-    if (fds[Channel].revents && channel_.fd() >= 0) read_ppp(false);
-    if (fds[Unit].revents && unit_.fd() >= 0) read_ppp(true);
-    for (std::size_t i = 0; i < client_count && i < clients_.size(); ++i)
-      if (fds[FirstClient + i].revents) serve(clients_[i]);
-    if (fds[Listen].revents) accept_client();
-  }
-  // Clients that were answered have closed their fd.
-  std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
-  check_timers(Clock::now());
+std::optional<Attempt::TimePoint> Attempt::deadline() const {
+  std::optional<TimePoint> next;
+  auto consider = [&](std::optional<TimePoint> d) {
+    if (d && (!next || *d < *next)) next = d;
+  };
+  consider(control_deadline_);
+  consider(session_deadline_);
+  if (state_ == State::Dialing || state_ == State::Negotiating) consider(connect_deadline_);
+  if (dialer_) consider(dial_deadline_);
+  if (state_ == State::Closing) consider(close_deadline_);
+  return next;
 }
 
-void Connection::check_timers(TimePoint now) {
+void Attempt::on_time(TimePoint now) {
   if (control_deadline_ && *control_deadline_ <= now && control_) {
     control_deadline_.reset();
     apply(control_->on_timer(now));
@@ -295,7 +226,11 @@ void Connection::check_timers(TimePoint now) {
     session_deadline_.reset();
     apply(session_->timeout(now));
   }
-  if (stage_ == Stage::Connecting && connect_deadline_ <= now) {
+  if (dialer_ && dial_deadline_ <= now && connect_deadline_ > now) {
+    last_dial_error_ = "cannot reach " + dialer_->where() + ": no answer (timed out)";
+    try_next_address();
+  }
+  if ((state_ == State::Dialing || state_ == State::Negotiating) && connect_deadline_ <= now) {
     if (session_ && session_->phase() == ppp::Session::Phase::Establish && !session_->peer_answered()) {
       fail(Exit::GreBlocked, session_->no_answer_reason() + " " + profile_.server + " (TCP 1723 works)");
     } else {
@@ -303,33 +238,28 @@ void Connection::check_timers(TimePoint now) {
                               " s (connect_timeout_s)");
     }
   }
-  if ((stage_ == Stage::StoppingLink || stage_ == Stage::StoppingControl) && stop_deadline_ <= now) {
+  if (state_ == State::Closing && close_deadline_ <= now) {
     progress_.info("teardown: the server did not answer in time, closing anyway");
-    if (stage_ == Stage::StoppingLink) after_link_closed();
-    if (stage_ == Stage::StoppingControl) finish();
+    end();
   }
 }
 
-void Connection::apply(pptp::Effects fx) {
+void Attempt::apply(pptp::Effects fx) {
   for (const auto& t : fx.trace)
     progress_.debug(std::string(t.direction == pptp::Direction::Sent ? "sent " : "rcvd ") + pptp::describe(t.message));
   for (const auto& note : fx.notes) progress_.debug("pptp: " + note);
+  // Whole messages into the buffer, then as much as the socket takes: a
+  // short write never lets the next message start inside this one.
   for (const auto& bytes : fx.send) {
     if (!tcp_) break;
-    std::size_t off = 0;
-    while (off < bytes.size()) {
-      ssize_t w = ::send(tcp_->fd.get(), bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-      if (w > 0) {
-        off += static_cast<std::size_t>(w);
-      } else if (w < 0 && errno == EAGAIN) {
-        pollfd p{tcp_->fd.get(), POLLOUT, 0};
-        if (::poll(&p, 1, 1000) <= 0) break;
-      } else {
-        break;  // the read side will see the connection end
-      }
+    if (auto r = out_.push(bytes); !r) {
+      fail(Exit::LinkLost, "the server stopped reading the control connection");
+      break;
     }
   }
+  if (tcp_ && out_.pending()) flush_control();
   control_deadline_ = fx.deadline;
+  const bool was_up = state_ == State::Up;
   for (auto& e : fx.events) {
     if (auto* est = std::get_if<pptp::ControlEstablished>(&e)) {
       progress_.phase("control connection up (server \"" + est->peer_hostname + "\", vendor \"" + est->peer_vendor +
@@ -337,23 +267,19 @@ void Connection::apply(pptp::Effects fx) {
     } else if (auto* call = std::get_if<pptp::CallEstablished>(&e)) {
       on_call(*call);
     } else if (auto* dis = std::get_if<pptp::CallDisconnected>(&e)) {
-      if (stage_ == Stage::Connecting || stage_ == Stage::Up)
-        fail(stage_ == Stage::Up ? Exit::LinkLost : Exit::ServerRefused, dis->reason);
+      fail(was_up ? Exit::LinkLost : Exit::ServerRefused, dis->reason);
     } else if (auto* closed = std::get_if<pptp::Closed>(&e)) {
-      if (stage_ == Stage::Connecting || stage_ == Stage::Up)
-        fail(stage_ == Stage::Up ? Exit::LinkLost : Exit::ServerRefused, closed->reason);
+      fail(was_up ? Exit::LinkLost : Exit::ServerRefused, closed->reason);
       progress_.info(std::string("control connection closed") + (closed->was_clean ? " cleanly" : ""));
-      tcp_.reset();
-      if (stage_ == Stage::StoppingControl) finish();
+      control_gone();
     } else if (auto* f = std::get_if<pptp::Failed>(&e)) {
-      fail(exit_for(f->category, stage_ == Stage::Up), f->reason);
-      tcp_.reset();
-      if (stage_ == Stage::StoppingControl) finish();
+      fail(exit_for(f->category, was_up), f->reason);
+      control_gone();
     }
   }
 }
 
-void Connection::on_call(const pptp::CallEstablished& call) {
+void Attempt::on_call(const pptp::CallEstablished& call) {
   peer_call_ = call.peer_call_id;
   progress_.phase("call established (our call ID " + hex16(call.our_call_id) + ", the server's " +
                   hex16(call.peer_call_id) + ")");
@@ -368,7 +294,7 @@ void Connection::on_call(const pptp::CallEstablished& call) {
   apply(session_->start(Clock::now()));
 }
 
-void Connection::write_frame(const wire::Bytes& frame) {
+void Attempt::write_frame(const wire::Bytes& frame) {
   if (frame.size() < 2) return;
   const auto protocol = static_cast<std::uint16_t>((frame[0] << 8) | frame[1]);
   progress_.debug("sent " + ppp::describe_frame(frame));
@@ -381,7 +307,7 @@ void Connection::write_frame(const wire::Bytes& frame) {
   if (!r) progress_.debug("write failed: " + r.error().reason);
 }
 
-void Connection::apply(ppp::SessionOutput out) {
+void Attempt::apply(ppp::SessionOutput out) {
   // SC_CCP_UP before this output's frames: they include the first encrypted
   // IPCP request, which the kernel drops (SC_MUST_COMP) until CCP is marked up.
   for (auto& e : out.events) {
@@ -410,12 +336,12 @@ void Connection::apply(ppp::SessionOutput out) {
     } else if (auto* f = std::get_if<ev::Failed>(&e)) {
       fail(exit_for(f->kind), f->reason);
     } else if (std::get_if<ev::Closed>(&e)) {
-      if (stage_ == Stage::StoppingLink) after_link_closed();
+      if (link_closing_) after_link_closed();
     }
   }
 }
 
-void Connection::on_network(const ev::NetworkPhase& n) {
+void Attempt::on_network(const ev::NetworkPhase& n) {
   auto unit = kernel::PppUnit::create();
   if (!unit) return fail(Exit::KernelMissing, unit.error().reason);
   unit_ = std::move(*unit);
@@ -450,7 +376,8 @@ void Connection::on_network(const ev::NetworkPhase& n) {
   apply(session_->network_ready(Clock::now()));
 }
 
-void Connection::on_up(const ev::Up& up) {
+void Attempt::on_up(const ev::Up& up) {
+  if (state_ != State::Negotiating) return;
   const bool both_ways = up.mppe && up.mppe->tx && up.mppe->rx;
   if (!both_ways) {
     progress_.phase("WARNING: the link is NOT encrypted both ways (the profile allows it: mppe.required is false)");
@@ -480,27 +407,32 @@ void Connection::on_up(const ev::Up& up) {
   auto pass = unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Pass);
   if (!pass) return fail(Exit::Failure, pass.error().reason);
   link_ = up;
-  stage_ = Stage::Up;
+  state_ = State::Up;
+  outcome_.was_up = true;
   up_since_ = std::chrono::system_clock::now();
   up_at_ = Clock::now();
-  progress_.up("up: " + ppp::to_string(up.ip.local) + " peer " + ppp::to_string(up.ip.peer) + " on " +
-               unit_.interface_name());
 }
 
-void Connection::read_tcp() {
+void Attempt::flush_control() {
+  // A broken connection shows on the read side as EOF or an error, where
+  // the control machine turns it into the right event.
+  if (auto r = out_.flush(tcp_->fd.get()); !r) progress_.debug("control write: " + r.error().reason);
+}
+
+void Attempt::read_tcp() {
   char buf[4096];
   ssize_t n = ::read(tcp_->fd.get(), buf, sizeof buf);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) {
     apply(control_->on_eof(Clock::now()));
-    tcp_.reset();
+    control_gone();
     return;
   }
   apply(control_->on_bytes(wire::ByteView(reinterpret_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(n)),
                            Clock::now()));
 }
 
-void Connection::read_ppp(bool unit) {
+void Attempt::read_ppp(bool unit) {
   std::vector<std::uint8_t> buf(kernel::kFrameBufferSize);
   // Bounded, so one busy fd cannot starve the others; the session may close
   // the fd while handling a frame (teardown), which ends the loop too.
@@ -513,8 +445,7 @@ void Connection::read_ppp(bool unit) {
     }
     if (r->status == kernel::ReadStatus::WouldBlock) return;
     if (r->status == kernel::ReadStatus::Hangup) {
-      if (stage_ == Stage::Connecting || stage_ == Stage::Up)
-        fail(Exit::LinkLost, "the kernel closed the PPP " + std::string(unit ? "unit" : "channel"));
+      fail(Exit::LinkLost, "the kernel closed the PPP " + std::string(unit ? "unit" : "channel"));
       if (unit) unit_.close(); else channel_.close();
       return;
     }
@@ -524,139 +455,105 @@ void Connection::read_ppp(bool unit) {
   }
 }
 
-void Connection::accept_client() {
-  kernel::Fd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-  if (!fd) return;
-  if (!peer_is_root(fd.get()) || clients_.size() >= 16) return;
-  clients_.push_back(Client{std::move(fd), {}, false});
-}
-
-void Connection::serve(Client& c) {
-  char buf[256];
-  ssize_t n = ::read(c.fd.get(), buf, sizeof buf);
-  if (n <= 0) {
-    // Nobody is left to answer, and a hung-up fd would wake poll forever.
-    c.fd.reset();
-    return;
-  }
-  if (c.waits_for_down) return;
-  c.in.append(buf, static_cast<std::size_t>(n));
-  auto nl = c.in.find('\n');
-  if (nl == std::string::npos) {
-    if (c.in.size() > 128) c.fd.reset();
-    return;
-  }
-  const std::string cmd = c.in.substr(0, nl);
-  if (cmd == "status") {
-    std::string line = status_json() + "\n";
-    [[maybe_unused]] auto w = ::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL);
-    c.fd.reset();
-  } else if (cmd == "down") {
-    c.waits_for_down = true;
-    stop("stopped by pptpctl down");
-  } else {
-    std::string line = R"({"ok":false,"reason":"unknown request"})" "\n";
-    [[maybe_unused]] auto w = ::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL);
-    c.fd.reset();
-  }
-}
-
-std::string Connection::status_json() const {
-  nlohmann::json j;
-  j["name"] = profile_.name;
-  j["pid"] = ::getpid();
-  j["server"] = profile_.server;
-  j["interface"] = profile_.interface;
-  switch (stage_) {
-    case Stage::Connecting: j["state"] = "connecting"; break;
-    case Stage::Up: j["state"] = "up"; break;
-    case Stage::StoppingLink:
-    case Stage::StoppingControl: j["state"] = "stopping"; break;
-    case Stage::Done: j["state"] = "stopped"; break;
-  }
+void Attempt::describe(nlohmann::json& j) const {
   j["call_id"] = our_call_;
   j["peer_call_id"] = peer_call_;
-  if (link_) {
-    j["local"] = ppp::to_string(link_->ip.local);
-    j["peer"] = ppp::to_string(link_->ip.peer);
-    auto dns = nlohmann::json::array();
-    for (const auto& d : {link_->ip.dns1, link_->ip.dns2})
-      if (d) dns.push_back(ppp::to_string(*d));
-    j["dns"] = dns;
-    j["dns_backend"] = network_.dns_backend();
-    if (link_->mppe) {
-      j["mppe"] = {{"send", mppe_words(link_->mppe->tx)}, {"receive", mppe_words(link_->mppe->rx)}};
-    } else {
-      j["mppe"] = nullptr;
-    }
-    j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - up_at_).count();
-    j["up_since"] = std::chrono::duration_cast<std::chrono::seconds>(up_since_.time_since_epoch()).count();
-    auto routes = nlohmann::json::array();
-    for (const auto& r : profile_.routes) routes.push_back(config::to_string(r));
-    j["routes"] = routes;
-    j["default_route"] = profile_.default_route;
-    auto links = netlink::LinkControl::open();
-    auto counters = links ? links->counters(static_cast<int>(unit_.interface_index()))
-                          : wire::Result<netlink::LinkCounters>(links.error());
-    if (counters) {
-      j["rx_bytes"] = counters->rx_bytes;
-      j["tx_bytes"] = counters->tx_bytes;
-      j["rx_packets"] = counters->rx_packets;
-      j["tx_packets"] = counters->tx_packets;
-    }
+  if (!link_ || state_ != State::Up) return;
+  j["local"] = ppp::to_string(link_->ip.local);
+  j["peer"] = ppp::to_string(link_->ip.peer);
+  auto dns = nlohmann::json::array();
+  for (const auto& d : {link_->ip.dns1, link_->ip.dns2})
+    if (d) dns.push_back(ppp::to_string(*d));
+  j["dns"] = dns;
+  j["dns_backend"] = network_.dns_backend();
+  if (link_->mppe) {
+    j["mppe"] = {{"send", mppe_words(link_->mppe->tx)}, {"receive", mppe_words(link_->mppe->rx)}};
+  } else {
+    j["mppe"] = nullptr;
   }
-  return j.dump();
+  j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - up_at_).count();
+  j["up_since"] = std::chrono::duration_cast<std::chrono::seconds>(up_since_.time_since_epoch()).count();
+  auto links = netlink::LinkControl::open();
+  auto counters = links ? links->counters(static_cast<int>(unit_.interface_index()))
+                        : wire::Result<netlink::LinkCounters>(links.error());
+  if (counters) {
+    j["rx_bytes"] = counters->rx_bytes;
+    j["tx_bytes"] = counters->tx_bytes;
+    j["rx_packets"] = counters->rx_packets;
+    j["tx_packets"] = counters->tx_packets;
+  }
 }
 
-void Connection::fail(Exit code, const std::string& reason) {
-  if (!failed_ && stage_ != Stage::StoppingLink && stage_ != Stage::StoppingControl && stage_ != Stage::Done) {
-    failed_ = true;
-    exit_ = code;
-    progress_.fail(code, reason);
+void Attempt::fail(Exit code, const std::string& reason) {
+  if (outcome_.code == Exit::Ok && state_ != State::Closing && state_ != State::Ended) {
+    outcome_.code = code;
+    outcome_.reason = reason;
   }
-  stop(reason);
+  // A dead or refusing server is not waited for long: the tunnel wants to
+  // redial, or to report, soon.
+  close(reason, 3s);
 }
 
-void Connection::stop(const std::string& why) {
-  if (stage_ == Stage::StoppingLink || stage_ == Stage::StoppingControl || stage_ == Stage::Done) return;
-  end_reason_ = why;
+void Attempt::close(const std::string& why, Clock::duration patience) {
+  if (state_ == State::Closing || state_ == State::Ended) return;
+  close_reason_ = why;
   // No clear text in the teardown window: a CCP ConfReq from the server now
   // would switch the kernel's encryption off while routes still point here.
   if (unit_.fd() >= 0) (void)unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Drop);
-  progress_.stopping(why);
-  stop_deadline_ = Clock::now() + 15s;
+  state_ = State::Closing;
+  close_deadline_ = Clock::now() + patience;
   // Routes and DNS first, while the interface still exists.
-  network_.undo([this](const std::string& s) { progress_.info(s); });
+  network_.undo_link([this](const std::string& s) { progress_.info(s); });
   // A Terminate-Request is owed only to a peer that opened LCP with us; one
   // that never answered would only make us wait out the retries.
   if (session_ && session_->lcp().state() == ppp::State::Opened && channel_.fd() >= 0) {
-    stage_ = Stage::StoppingLink;
+    link_closing_ = true;
     apply(session_->close(Clock::now(), why));
   } else {
     after_link_closed();
   }
 }
 
-void Connection::after_link_closed() {
-  if (stage_ == Stage::StoppingControl || stage_ == Stage::Done) return;
+// LCP is closed (or was never open): the kernel's pieces go, then the call
+// and the control connection, politely while the server still listens.
+void Attempt::after_link_closed() {
+  link_closing_ = false;
   session_deadline_.reset();
   // The order of kernel-facts: channel, unit (removes the interface), socket.
   channel_.close();
   unit_.close();
   pptp_.close();
-  stage_ = Stage::StoppingControl;
+  if (state_ == State::Ended) return;
   if (control_ && !control_->done() && tcp_) {
     apply(control_->hangup(Clock::now()));
-    if (stage_ == Stage::StoppingControl && control_->done()) finish();
+    if (control_->done()) end();
   } else {
-    finish();
+    end();
   }
 }
 
-void Connection::finish() {
+// The control connection ended (EOF, reset, or its own Closed/Failed).
+void Attempt::control_gone() {
   tcp_.reset();
-  stage_ = Stage::Done;
-  progress_.info("stopped: " + end_reason_);
+  control_deadline_.reset();
+  if (state_ != State::Closing) return;
+  if (link_closing_) {
+    after_link_closed();  // no call left to terminate LCP over
+  } else {
+    end();
+  }
+}
+
+void Attempt::end() {
+  if (state_ == State::Ended) return;
+  channel_.close();
+  unit_.close();
+  pptp_.close();
+  tcp_.reset();
+  control_deadline_.reset();
+  session_deadline_.reset();
+  state_ = State::Ended;
+  progress_.info("link closed: " + close_reason_);
 }
 
 }  // namespace pptpctl

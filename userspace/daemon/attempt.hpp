@@ -1,0 +1,132 @@
+#pragma once
+// One attempt at a link: dial the server, run the PPTP control connection and
+// the PPP session, hand the call to the kernel, set up addresses, routes and
+// DNS; later take all of it down again, in the order of kernel-facts. It is
+// the only place where the sans-IO machines meet real sockets. It never
+// decides what happens next: the tunnel reads state() and outcome() after
+// every round and redials, or not.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "config/profile.hpp"
+#include "daemon/exit_codes.hpp"
+#include "daemon/network.hpp"
+#include "daemon/out_buffer.hpp"
+#include "daemon/poller.hpp"
+#include "daemon/progress.hpp"
+#include "daemon/resolver.hpp"
+#include "daemon/tcp.hpp"
+#include "kernel/ppp_unit.hpp"
+#include "kernel/pptp_socket.hpp"
+#include "ppp/session.hpp"
+#include "pptp/control.hpp"
+
+namespace pptpctl {
+
+class Attempt {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::time_point;
+
+  enum class State : std::uint8_t { Dialing, Negotiating, Up, Closing, Ended };
+
+  struct Outcome {
+    Exit code = Exit::Ok;  // Ok: ended because it was asked to
+    std::string reason;
+    bool was_up = false;
+  };
+
+  Attempt(const config::Profile& profile, Progress& progress, NetworkSetup& network);
+  ~Attempt();
+  Attempt(const Attempt&) = delete;
+  Attempt& operator=(const Attempt&) = delete;
+
+  // Resolves the server and connects TCP 1723; the rest follows from poll.
+  void start(TimePoint now);
+  void watch(Poller& poller);
+  std::optional<TimePoint> deadline() const;
+  void on_time(TimePoint now);
+
+  // Ends the attempt with this failure, unless it already failed or is
+  // closing: the first reason is the one that counts.
+  void fail(Exit code, const std::string& reason);
+  // Orderly teardown: routes and DNS, LCP Terminate, the kernel's pieces,
+  // CCRQ and StopCCRQ. `patience` bounds the waiting for a server that may
+  // be gone (a redial should not wait out every retry of a dead one).
+  void close(const std::string& why, Clock::duration patience);
+
+  State state() const { return state_; }
+  bool failed() const { return outcome_.code != Exit::Ok; }
+  const Outcome& outcome() const { return outcome_; }
+
+  // Valid once up.
+  const ppp::session_event::Up* link() const { return link_ ? &*link_ : nullptr; }
+  kernel::PppUnit& unit() { return unit_; }
+  std::optional<ppp::Ipv4> server() const;
+  // The address being dialled, or the last one tried.
+  std::optional<ppp::Ipv4> target() const { return target_; }
+  TimePoint up_at() const { return up_at_; }
+  // Adds what this attempt knows to the status object: call IDs, and when
+  // up the addresses, DNS, MPPE and counters.
+  void describe(nlohmann::json& j) const;
+
+ private:
+  void on_resolved();
+  void try_next_address();
+  void on_connected();
+  void flush_control();
+  void apply(pptp::Effects fx);
+  void apply(ppp::SessionOutput out);
+  void on_call(const pptp::CallEstablished& call);
+  void on_network(const ppp::session_event::NetworkPhase& n);
+  void on_up(const ppp::session_event::Up& up);
+  void read_tcp();
+  void read_ppp(bool unit);
+  void write_frame(const wire::Bytes& frame);
+  void after_link_closed();
+  void control_gone();
+  void end();
+  ppp::SessionConfig session_config();
+
+  const config::Profile& profile_;
+  Progress& progress_;
+  NetworkSetup& network_;
+  State state_ = State::Dialing;
+  Outcome outcome_;
+  std::string close_reason_;
+  bool link_closing_ = false;  // waiting for LCP's Terminate-Ack
+
+  std::optional<Resolver> resolver_;
+  std::vector<in_addr> addresses_;
+  std::size_t next_address_ = 0;
+  std::optional<ppp::Ipv4> target_;
+  std::string last_dial_error_;
+  std::optional<TcpDialer> dialer_;
+  TimePoint dial_deadline_{};
+  std::optional<TcpConnection> tcp_;
+  OutBuffer out_;
+  kernel::PptpSocket pptp_;
+  kernel::PppChannel channel_;
+  kernel::PppUnit unit_;
+  std::optional<pptp::Control> control_;
+  std::optional<ppp::Session> session_;
+
+  std::optional<TimePoint> control_deadline_;
+  std::optional<TimePoint> session_deadline_;
+  TimePoint connect_deadline_{};
+  TimePoint close_deadline_{};
+
+  std::uint16_t our_call_ = 0, peer_call_ = 0;
+  std::optional<ppp::session_event::Up> link_;
+  TimePoint up_at_{};
+  std::chrono::system_clock::time_point up_since_{};
+};
+
+std::string_view name(Attempt::State s);
+
+}  // namespace pptpctl
