@@ -248,13 +248,18 @@ lab_daemon_last_error() {
 # The waits below run in the scenario's shell (not in $(...), so lab_fail
 # ends the scenario) and leave the seconds since START (a lab_now) in WAITED.
 
-# Waits up to SECONDS for PROFILE to leave "up" (any other state, or no
-# daemon at all); fails if it never does.
+# Waits up to SECONDS for PROFILE to leave "up" (any other state, no daemon
+# at all, or already up on another call than at its last lab_status: a
+# redial can be quicker than a poll); fails if it never does.
 lab_wait_not_up() {
-  local name=$1 seconds=$2 start=$3
+  local name=$1 seconds=$2 start=$3 call0
+  call0=$(lab_field "$name" call_id)
   local until=$(($(date +%s) + seconds))
   while [ "$(date +%s)" -lt "$until" ]; do
-    [ "$(lab_state "$name")" != up ] && { WAITED=$(lab_elapsed "$start"); return 0; }
+    if [ "$(lab_state "$name")" != up ] || [ "$(lab_field "$name" call_id)" != "$call0" ]; then
+      WAITED=$(lab_elapsed "$start")
+      return 0
+    fi
     sleep 0.2
   done
   lab_fail "$name: still up ${seconds}s after the fault"
