@@ -147,6 +147,10 @@ void Attempt::try_next_address() {
       continue;
     }
     dialer_.emplace(std::move(*d));
+    if (addresses_.size() > 1) {
+      progress_.info("trying " + dialer_->where() + " (address " + std::to_string(next_address_) + " of " +
+                     std::to_string(addresses_.size()) + " for " + profile_.server + ")");
+    }
     const auto share = std::chrono::seconds(profile_.connect_timeout_s) / addresses_.size();
     dial_deadline_ = std::min(connect_deadline_, Clock::now() + std::max<Clock::duration>(share, 3s));
     return;
@@ -161,6 +165,7 @@ void Attempt::on_connected() {
   dialer_.reset();
   if (!tcp) {
     last_dial_error_ = tcp.error().reason;
+    if (next_address_ < addresses_.size()) progress_.info(last_dial_error_ + "; trying the next address");
     return try_next_address();
   }
   tcp_ = std::move(*tcp);
@@ -228,6 +233,7 @@ void Attempt::on_time(TimePoint now) {
   }
   if (dialer_ && dial_deadline_ <= now && connect_deadline_ > now) {
     last_dial_error_ = "cannot reach " + dialer_->where() + ": no answer (timed out)";
+    if (next_address_ < addresses_.size()) progress_.info(last_dial_error_ + "; trying the next address");
     try_next_address();
   }
   if ((state_ == State::Dialing || state_ == State::Negotiating) && connect_deadline_ <= now) {
@@ -456,6 +462,7 @@ void Attempt::read_ppp(bool unit) {
 }
 
 void Attempt::describe(nlohmann::json& j) const {
+  if (target_) j["server_address"] = ppp::to_string(*target_);
   j["call_id"] = our_call_;
   j["peer_call_id"] = peer_call_;
   if (!link_ || state_ != State::Up) return;
