@@ -51,7 +51,7 @@ netlink::DnsOptions options(const TempDir& d) {
   return o;
 }
 
-const std::vector<netlink::Ipv4> kServers{{10, 0, 0, 53}, {10, 0, 0, 54}};
+const std::vector<wire::Ipv4> kServers{{10, 0, 0, 53}, {10, 0, 0, 54}};
 
 }  // namespace
 

@@ -39,8 +39,8 @@ std::string auth_words(const std::optional<ppp::AuthProtocol>& a) {
   return "unknown";
 }
 
-ppp::Ipv4 to_ipv4(in_addr a) {
-  ppp::Ipv4 v{};
+wire::Ipv4 to_ipv4(in_addr a) {
+  wire::Ipv4 v{};
   std::memcpy(v.data(), &a.s_addr, 4);
   return v;
 }
@@ -79,7 +79,7 @@ Attempt::~Attempt() {
   }
 }
 
-std::optional<ppp::Ipv4> Attempt::server() const {
+std::optional<wire::Ipv4> Attempt::server() const {
   if (!tcp_) return std::nullopt;
   return to_ipv4(tcp_->server);
 }
@@ -458,11 +458,11 @@ void Attempt::describe(nlohmann::json& j) const {
   j["call_id"] = our_call_;
   j["peer_call_id"] = peer_call_;
   if (!link_ || state_ != State::Up) return;
-  j["local"] = ppp::to_string(link_->ip.local);
-  j["peer"] = ppp::to_string(link_->ip.peer);
+  j["local"] = wire::to_string(link_->ip.local);
+  j["peer"] = wire::to_string(link_->ip.peer);
   auto dns = nlohmann::json::array();
   for (const auto& d : {link_->ip.dns1, link_->ip.dns2})
-    if (d) dns.push_back(ppp::to_string(*d));
+    if (d) dns.push_back(wire::to_string(*d));
   j["dns"] = dns;
   j["dns_backend"] = network_.dns_backend();
   if (link_->mppe) {

@@ -67,7 +67,7 @@ class Attempt {
   // Valid once up.
   const ppp::session_event::Up* link() const { return link_ ? &*link_ : nullptr; }
   kernel::PppUnit& unit() { return unit_; }
-  std::optional<ppp::Ipv4> server() const;
+  std::optional<wire::Ipv4> server() const;
   TimePoint up_at() const { return up_at_; }
   // Adds what this attempt knows to the status object: call IDs, and when
   // up the addresses, DNS, MPPE and counters.

@@ -8,6 +8,7 @@
 #include "ppp/ipcp.hpp"
 #include "ppp/lcp.hpp"
 #include "ppp/options.hpp"
+#include "wire/ipv4.hpp"
 
 namespace ppp {
 
@@ -55,8 +56,8 @@ std::string quoted(wire::ByteView b) {
   return s + "\"";
 }
 
-std::string address(wire::ByteView v) { return std::to_string(v[0]) + "." + std::to_string(v[1]) + "." +
-                                               std::to_string(v[2]) + "." + std::to_string(v[3]); }
+// The first four bytes of v, which the caller has checked are there.
+std::string address(wire::ByteView v) { return wire::to_string(wire::Ipv4{v[0], v[1], v[2], v[3]}); }
 
 std::string raw_option(const Option& o) {
   wire::Writer w;
