@@ -7,7 +7,7 @@
 #include <string>
 
 #include "daemon/tcp.hpp"
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 #include "netns_test_util.hpp"
 
 using netns_test::Checks;
@@ -24,7 +24,7 @@ in_addr loopback() {
 // A TCP socket bound to 127.0.0.1 on a free port; listening when asked. A
 // bound socket that does not listen answers SYN with RST: a closed port.
 struct Server {
-  kernel::Fd fd;
+  wire::Fd fd;
   std::uint16_t port = 0;
   explicit Server(bool listening) {
     fd.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -7,14 +7,14 @@
 #include <cerrno>
 #include <vector>
 
-#include "kernel/fd.hpp"
 #include "kernel/frame_io.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/fd.hpp"
 
 namespace {
 // A datagram socketpair keeps frame boundaries, as /dev/ppp does.
 struct Pair {
-  kernel::Fd a, b;
+  wire::Fd a, b;
   Pair() {
     int sv[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
@@ -22,28 +22,7 @@ struct Pair {
     b.reset(sv[1]);
   }
 };
-bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
 }  // namespace
-
-TEST_CASE("kernel: Fd closes once, on its owner's end") {
-  int raw = -1;
-  {
-    Pair p;
-    raw = p.a.get();
-    kernel::Fd moved(std::move(p.a));
-    CHECK_FALSE(p.a.valid());
-    CHECK(moved.get() == raw);
-    kernel::Fd assigned;
-    assigned = std::move(moved);
-    CHECK_FALSE(moved.valid());
-    CHECK(is_open(raw));
-    int released = assigned.release();
-    CHECK(released == raw);
-    CHECK_FALSE(assigned.valid());
-    assigned.reset(released);
-  }
-  CHECK_FALSE(is_open(raw));
-}
 
 TEST_CASE("kernel: frames read back whole, empty queue is WouldBlock, closed peer is Hangup") {
   Pair p;

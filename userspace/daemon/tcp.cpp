@@ -49,7 +49,7 @@ std::string cannot_reach(const std::string& where, int err) { return "cannot rea
 
 wire::Result<TcpDialer> TcpDialer::start(in_addr server, std::uint16_t port) {
   const std::string where = to_string(server) + ":" + std::to_string(port);
-  kernel::Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  wire::Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return wire::Error::fatal(std::string("cannot create a TCP socket: ") + std::strerror(errno));
   sockaddr_in sa{};
   sa.sin_family = AF_INET;

@@ -20,8 +20,8 @@
 #include "daemon/network.hpp"
 #include "daemon/progress.hpp"
 #include "daemon/redial.hpp"
-#include "kernel/fd.hpp"
 #include "netlink/route_watch.hpp"
+#include "wire/fd.hpp"
 
 namespace pptpctl {
 
@@ -69,8 +69,8 @@ class Tunnel {
   Exit exit_ = Exit::Ok;
   std::string end_reason_;
 
-  kernel::Fd lock_;  // one daemon per profile, for as long as this one lives
-  kernel::Fd signals_;
+  wire::Fd lock_;  // one daemon per profile, for as long as this one lives
+  wire::Fd signals_;
   std::optional<ControlService> control_;
   NetworkSetup network_;
   RedialPolicy redial_;

@@ -11,18 +11,18 @@
 #include <cerrno>
 #include <fstream>
 
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 namespace kernel {
 namespace {
 
 int open_ppp_errno() {
-  Fd fd(::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC));
+  wire::Fd fd(::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC));
   return fd.valid() ? 0 : errno;
 }
 
 int pptp_socket_errno() {
-  Fd fd(::socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP));
+  wire::Fd fd(::socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP));
   return fd.valid() ? 0 : errno;
 }
 

@@ -27,9 +27,9 @@ static_assert(kProtocolIp == PPP_IP);
 static_assert((PPPIOCGIDLE == PPPIOCGIDLE64 && sizeof(ppp_idle) == sizeof(ppp_idle64)) ||
               (PPPIOCGIDLE == PPPIOCGIDLE32 && sizeof(ppp_idle) == sizeof(ppp_idle32)));
 
-wire::Result<Fd> open_dev_ppp() {
+wire::Result<wire::Fd> open_dev_ppp() {
   int fd = ::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0) return Fd(fd);
+  if (fd >= 0) return wire::Fd(fd);
   int err = errno;
   switch (err) {
     case ENOENT:
@@ -130,7 +130,7 @@ wire::Result<PppUnit> PppUnit::create() {
 wire::Result<wire::Unit> PppUnit::rename(std::string_view name) {
   if (auto problem = interface_name_problem(name); !problem.empty()) return wire::Error::fatal(problem);
   if (name == name_) return wire::Unit{};
-  Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  wire::Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!sock) return wire::Error::fatal("cannot open a socket to rename " + name_ + ": " + errno_text(errno));
   ifreq ifr;
   std::memset(&ifr, 0, sizeof ifr);

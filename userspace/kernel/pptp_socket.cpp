@@ -59,7 +59,7 @@ wire::Result<PptpSocket> PptpSocket::open() {
     }
     return wire::Error::fatal("cannot open a PPTP socket: " + errno_text(err));
   }
-  return PptpSocket(Fd(fd));
+  return PptpSocket(wire::Fd(fd));
 }
 
 wire::Result<std::uint16_t> PptpSocket::bind(std::uint16_t call_id, in_addr local) {
