@@ -19,6 +19,7 @@
 #include "kernel/modules.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/hex.hpp"
 
 namespace {
 
@@ -60,13 +61,13 @@ constexpr std::uint32_t kCompRun = 0x1000;  // SC_COMP_RUN
 int handoff(const std::string& name, in_addr local, in_addr server, std::uint16_t peer_call_id) {
   auto socket = must(kernel::PptpSocket::open());
   auto call_id = must(socket.bind(0, local));
-  std::cout << "bound call_id=" << kernel::call_id_text(call_id) << std::endl;
+  std::cout << "bound call_id=" << wire::hex16(call_id) << std::endl;
 
   // The same call ID again must be refused, in words.
   {
     auto second = must(kernel::PptpSocket::open());
     auto r = second.bind(call_id, local);
-    if (r) fail("a second socket could bind call ID " + kernel::call_id_text(call_id));
+    if (r) fail("a second socket could bind call ID " + wire::hex16(call_id));
     std::cout << "busy: " << r.error().reason << std::endl;
   }
 

@@ -55,11 +55,9 @@ TEST_CASE("kernel: a frame without its protocol bytes is not written") {
   CHECK(w.error().kind == wire::ErrorKind::Ignore);
 }
 
-TEST_CASE("kernel: errno, addresses and call IDs as words") {
+TEST_CASE("kernel: errno and addresses as words") {
   CHECK(kernel::errno_text(EBUSY) == "device or resource busy");
   in_addr a{};
   a.s_addr = htonl(0xC0000201);
   CHECK(kernel::ipv4_text(a) == "192.0.2.1");
-  CHECK(kernel::call_id_text(0x1234) == "0x1234");
-  CHECK(kernel::call_id_text(7) == "0x0007");
 }

@@ -13,6 +13,7 @@
 #include "netlink/link.hpp"
 #include "ppp/describe.hpp"
 #include "pptp/describe.hpp"
+#include "wire/hex.hpp"
 
 namespace pptpctl {
 
@@ -43,13 +44,6 @@ wire::Ipv4 to_ipv4(in_addr a) {
   wire::Ipv4 v{};
   std::memcpy(v.data(), &a.s_addr, 4);
   return v;
-}
-
-std::string hex16(std::uint16_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s = "0x";
-  for (int shift = 12; shift >= 0; shift -= 4) s += kDigits[(v >> shift) & 0xF];
-  return s;
 }
 
 }  // namespace
@@ -280,8 +274,8 @@ void Attempt::apply(pptp::Effects fx) {
 
 void Attempt::on_call(const pptp::CallEstablished& call) {
   peer_call_ = call.peer_call_id;
-  progress_.phase("call established (our call ID " + hex16(call.our_call_id) + ", the server's " +
-                  hex16(call.peer_call_id) + ")");
+  progress_.phase("call established (our call ID " + wire::hex16(call.our_call_id) + ", the server's " +
+                  wire::hex16(call.peer_call_id) + ")");
   auto ok = pptp_.connect(call.peer_call_id, tcp_->server);
   if (!ok) return fail(Exit::Failure, ok.error().reason);
   auto idx = pptp_.channel_index();

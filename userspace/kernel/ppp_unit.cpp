@@ -15,6 +15,7 @@
 #include "kernel/modules.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/hex.hpp"
 
 namespace kernel {
 namespace {
@@ -169,7 +170,7 @@ wire::Result<wire::Unit> PppUnit::set_np_mode(std::uint16_t protocol, NpMode mod
   npi.mode = kernel_np_mode(mode);
   if (::ioctl(fd_.get(), PPPIOCSNPMODE, &npi) < 0)
     return wire::Error::fatal("cannot set " + name_ + " to " + np_mode_text(mode) + " packets of protocol " +
-                              call_id_text(protocol) + ": " + errno_text(errno));
+                              wire::hex16(protocol) + ": " + errno_text(errno));
   return wire::Unit{};
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "kernel/sys_error.hpp"
+#include "wire/hex.hpp"
 
 namespace kernel {
 namespace {
@@ -70,9 +71,9 @@ wire::Result<std::uint16_t> PptpSocket::bind(std::uint16_t call_id, in_addr loca
     int err = errno;
     if (err == EBUSY) {
       if (call_id == 0) return wire::Error::fatal("the kernel has no free PPTP call ID left");
-      return wire::Error::fatal("call ID " + call_id_text(call_id) + " is already in use");
+      return wire::Error::fatal("call ID " + wire::hex16(call_id) + " is already in use");
     }
-    return wire::Error::fatal("cannot bind the PPTP socket to call ID " + call_id_text(call_id) + " at " +
+    return wire::Error::fatal("cannot bind the PPTP socket to call ID " + wire::hex16(call_id) + " at " +
                               ipv4_text(local) + ": " + errno_text(err));
   }
   AlignedAddress bound;
@@ -89,7 +90,7 @@ wire::Result<wire::Unit> PptpSocket::connect(std::uint16_t peer_call_id, in_addr
   AlignedAddress sa(pptp_address(peer_call_id, server));
   if (::connect(fd_.get(), sa.get(), sizeof sa.bytes) < 0) {
     int err = errno;
-    auto peer = "peer call ID " + call_id_text(peer_call_id) + " at " + ipv4_text(server);
+    auto peer = "peer call ID " + wire::hex16(peer_call_id) + " at " + ipv4_text(server);
     switch (err) {
       case EALREADY:
         return wire::Error::fatal("another PPTP socket is already connected to " + peer);

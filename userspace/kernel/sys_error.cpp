@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include <cctype>
-#include <cstdio>
 #include <cstring>
 
 namespace kernel {
@@ -23,12 +22,6 @@ std::string errno_text(int err) {
 std::string ipv4_text(in_addr addr) {
   char buf[INET_ADDRSTRLEN] = {};
   if (!inet_ntop(AF_INET, &addr, buf, sizeof buf)) return "?";
-  return buf;
-}
-
-std::string call_id_text(std::uint16_t id) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", static_cast<unsigned>(id));
   return buf;
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 // errno as words, for the "why" half of an error sentence.
-#include <cstdint>
 #include <string>
 
 #include <netinet/in.h>
@@ -12,7 +11,5 @@ namespace kernel {
 std::string errno_text(int err);
 // "192.0.2.1"
 std::string ipv4_text(in_addr addr);
-// "0x1234", as call IDs are written in PPTP logs.
-std::string call_id_text(std::uint16_t id);
 
 }  // namespace kernel
