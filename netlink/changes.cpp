@@ -199,14 +199,14 @@ wire::Result<std::string> Changes::add_block_route(const wire::Ipv4Prefix& dst, 
   return add_route_step(route, RouteRole::Block);
 }
 
-wire::Result<std::string> Changes::apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers,
+wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers,
                                              bool full_tunnel, const DnsOptions& options) {
   auto idx = index_of(ifname, "set DNS servers for " + ifname);
   if (!idx) return idx.error();
   auto r = dns_apply(ifname, *idx, servers, full_tunnel, options);
   if (!r) return r.error();
   steps_.push_back(DnsStep{r->record});
-  return r->description;
+  return *r;
 }
 
 wire::Result<std::string> Changes::undo_step(const Step& s) {

@@ -88,8 +88,10 @@ class Changes {
   // 128.0.0.0/1 for a default route); the server's pin stays more specific.
   wire::Result<std::string> add_block_route(const wire::Ipv4Prefix& dst, std::uint32_t metric = kBlockMetric);
 
-  wire::Result<std::string> apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers, bool full_tunnel,
-                                      const DnsOptions& options = {});
+  // Which backend took the servers comes back as a value beside the line
+  // (applied.record.backend), so no caller reads it out of the sentence.
+  wire::Result<DnsApplied> apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers, bool full_tunnel,
+                                     const DnsOptions& options = {});
 
   UndoReport undo();
 

@@ -14,7 +14,7 @@ struct NetworkSetup::State {
   netlink::Changes hold;  // pin and block routes: across redials
   netlink::Changes link;  // this link's address, routes, DNS
   std::string record;     // where the record survives a crash of the daemon
-  std::string dns_backend;
+  std::optional<netlink::DnsBackend> dns_backend;  // where this link's DNS went
   std::optional<wire::Ipv4> pinned;  // the server address the hold pins
   ServerPath pinned_path;
   bool blocked = false;
@@ -23,7 +23,9 @@ struct NetworkSetup::State {
 NetworkSetup::NetworkSetup() : state_(std::make_unique<State>()) {}
 NetworkSetup::~NetworkSetup() = default;
 
-std::string NetworkSetup::dns_backend() const { return state_->dns_backend; }
+std::string NetworkSetup::dns_backend() const {
+  return state_->dns_backend ? std::string(netlink::to_string(*state_->dns_backend)) : std::string();
+}
 
 namespace {
 
@@ -139,8 +141,10 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   }
   if (profile.dns.use_peer && !t.dns.empty()) {
     auto r = c.apply_dns(t.ifname, t.dns, profile.default_route);
-    if (!step(r)) return failed(r);
-    state_->dns_backend = r->find("systemd-resolved") != std::string::npos ? "systemd-resolved" : "resolv.conf";
+    save();
+    if (!r) return r.error();
+    say(r->description);
+    state_->dns_backend = r->record.backend;
   }
   return wire::Unit{};
 }
@@ -149,7 +153,7 @@ void NetworkSetup::undo_link(const Say& say) {
   auto report = state_->link.undo();
   for (const auto& line : report.done) say("undo: " + line);
   for (const auto& line : report.failed) say("undo failed: " + line);
-  state_->dns_backend.clear();
+  state_->dns_backend.reset();
   save();
 }
 
