@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel/frame_io.hpp"
+#include "kernel/in_addr.hpp"
 #include "kernel/sys_error.hpp"
 #include "wire/fd.hpp"
 
@@ -55,9 +56,10 @@ TEST_CASE("kernel: a frame without its protocol bytes is not written") {
   CHECK(w.error().kind == wire::ErrorKind::Ignore);
 }
 
-TEST_CASE("kernel: errno and addresses as words") {
+TEST_CASE("kernel: errno as words, in_addr as wire::Ipv4") {
   CHECK(kernel::errno_text(EBUSY) == "device or resource busy");
   in_addr a{};
   a.s_addr = htonl(0xC0000201);
-  CHECK(kernel::ipv4_text(a) == "192.0.2.1");
+  CHECK(kernel::to_ipv4(a) == wire::Ipv4{192, 0, 2, 1});
+  CHECK(wire::to_string(kernel::to_ipv4(a)) == "192.0.2.1");
 }

@@ -9,6 +9,7 @@
 
 #include "daemon/failure.hpp"
 #include "daemon/random.hpp"
+#include "kernel/in_addr.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "netlink/link.hpp"
 #include "ppp/describe.hpp"
@@ -40,12 +41,6 @@ std::string auth_words(const std::optional<ppp::AuthProtocol>& a) {
   return "unknown";
 }
 
-wire::Ipv4 to_ipv4(in_addr a) {
-  wire::Ipv4 v{};
-  std::memcpy(v.data(), &a.s_addr, 4);
-  return v;
-}
-
 }  // namespace
 
 std::string_view name(Attempt::State s) {
@@ -75,7 +70,7 @@ Attempt::~Attempt() {
 
 std::optional<wire::Ipv4> Attempt::server() const {
   if (!tcp_) return std::nullopt;
-  return to_ipv4(tcp_->server);
+  return kernel::to_ipv4(tcp_->server);
 }
 
 ppp::SessionConfig Attempt::session_config() {
@@ -132,7 +127,7 @@ void Attempt::try_next_address() {
     const in_addr addr = addresses_[next_address_++];
     // Pinned first: with block_while_down, the way to the server would
     // otherwise be unreachable between two links.
-    auto held = network_.hold_server(profile_, to_ipv4(addr), [this](const std::string& s) { progress_.info(s); });
+    auto held = network_.hold_server(profile_, kernel::to_ipv4(addr), [this](const std::string& s) { progress_.info(s); });
     if (!held) return fail(Exit::NetworkSetup, held.error().reason);
     auto d = TcpDialer::start(addr, kPptpPort);
     if (!d) {
@@ -391,7 +386,7 @@ void Attempt::on_up(const ev::Up& up) {
   t.mtu = std::min<unsigned>(profile_.mtu, static_cast<unsigned>(up.peer_mru) - overhead);
   t.local = up.ip.local;
   t.peer = up.ip.peer;
-  t.server = to_ipv4(tcp_->server);
+  t.server = kernel::to_ipv4(tcp_->server);
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };

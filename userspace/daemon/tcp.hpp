@@ -53,6 +53,4 @@ std::string cannot_reach(const std::string& where, int err);
 wire::Result<TcpConnection> connect_tcp(const std::string& server, std::uint16_t port,
                                         std::chrono::milliseconds timeout);
 
-std::string to_string(in_addr a);
-
 }  // namespace pptpctl

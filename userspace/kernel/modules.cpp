@@ -1,7 +1,9 @@
 #include "kernel/modules.hpp"
 
-// netinet/in.h (through sys_error.hpp) before linux/if_pppox.h, whose
-// linux/in.h then skips what glibc already defined.
+// netinet/in.h before linux/if_pppox.h, whose linux/in.h then skips what
+// glibc already defined.
+#include <netinet/in.h>
+
 #include "kernel/sys_error.hpp"
 
 #include <fcntl.h>

@@ -1,7 +1,5 @@
 #include "kernel/sys_error.hpp"
 
-#include <arpa/inet.h>
-
 #include <cctype>
 #include <cstring>
 
@@ -19,10 +17,5 @@ std::string errno_text(int err) {
   return text;
 }
 
-std::string ipv4_text(in_addr addr) {
-  char buf[INET_ADDRSTRLEN] = {};
-  if (!inet_ntop(AF_INET, &addr, buf, sizeof buf)) return "?";
-  return buf;
-}
 
 }  // namespace kernel
