@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <system_error>
 
-#include "config/unique_fd.hpp"
+#include "userspace/wire/fd.hpp"
 
 namespace config {
 
@@ -62,7 +62,7 @@ std::string private_file_problem(const struct stat& st, std::string_view path, u
 wire::Result<Secret> read_password_file(const std::string& path, uid_t euid) {
   // O_NONBLOCK: a FIFO planted here must not hang us before fstat says
   // it is not a regular file.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  wire::Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
   if (!fd) {
     const int err = errno;
     if (err == ELOOP)

@@ -53,7 +53,6 @@
 //   "debug":             false. Log every packet (passwords hidden).
 //
 // Any other key is an error, as is a key given twice.
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -62,6 +61,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "config/secret.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "userspace/wire/result.hpp"
 
 namespace config {
@@ -70,14 +70,6 @@ namespace config {
 // link the protocol core, so the daemon maps one onto the other.
 enum class AuthMethod : std::uint8_t { MsChapV2, MsChapV1, ChapMd5, Pap };
 std::string_view to_string(AuthMethod m);  // the profile's spelling: "mschap-v2", ...
-
-struct Route {
-  std::array<std::uint8_t, 4> network{};  // host bits are zero
-  std::uint8_t prefix = 0;                // 0..32
-  std::uint32_t network_host_order() const;
-  bool operator==(const Route&) const = default;
-};
-std::string to_string(const Route& r);  // "203.0.113.0/24"
 
 struct MppeBits {
   bool b40 = false;
@@ -137,7 +129,7 @@ struct Profile {
 
   std::vector<AuthMethod> auth{AuthMethod::MsChapV2};
   Mppe mppe{};
-  std::vector<Route> routes{};
+  std::vector<wire::Ipv4Prefix> routes{};  // host bits zero
   bool default_route = false;
   Dns dns{};
   std::uint16_t mtu = 1400;

@@ -1,16 +1,8 @@
 #include <nlohmann/json.hpp>
 
-#include "config/ipv4.hpp"
 #include "config/profile.hpp"
 
 namespace config {
-
-std::uint32_t Route::network_host_order() const {
-  return (std::uint32_t{network[0]} << 24) | (std::uint32_t{network[1]} << 16) |
-         (std::uint32_t{network[2]} << 8) | std::uint32_t{network[3]};
-}
-
-std::string to_string(const Route& r) { return to_string(r.network) + "/" + std::to_string(r.prefix); }
 
 // Every key with its effective value, so what the daemon will do can be read
 // off one place. Written with the profile's own key names, it parses back to
@@ -24,7 +16,7 @@ nlohmann::json to_json(const Profile& p) {
   if (p.mppe.bits.b56) bits.push_back(56);
   if (p.mppe.bits.b128) bits.push_back(128);
   json routes = json::array();
-  for (const Route& r : p.routes) routes.push_back(to_string(r));
+  for (const wire::Ipv4Prefix& r : p.routes) routes.push_back(wire::to_string(r));
 
   json out = {
       {"server", p.server},

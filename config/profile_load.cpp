@@ -12,7 +12,7 @@
 #include "config/config_dir.hpp"
 #include "config/private_file.hpp"
 #include "config/profile.hpp"
-#include "config/unique_fd.hpp"
+#include "userspace/wire/fd.hpp"
 
 namespace config {
 
@@ -37,7 +37,7 @@ wire::Result<Profile> load_profile(std::string_view name, std::string_view confi
 
   // Symlinks are followed: linking a profile in from elsewhere is fine, and
   // the checks below apply to whatever file is actually read.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  wire::Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
   if (!fd) {
     const int err = errno;
     if (err == ENOENT)

@@ -12,11 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config_dir.hpp"
-#include "config/ipv4.hpp"
+#include "config/host_name.hpp"
 #include "config/json_document.hpp"
 #include "config/json_path.hpp"
 #include "config/profile.hpp"
 #include "config/suggest.hpp"
+#include "userspace/wire/ipv4.hpp"
 
 namespace config {
 
@@ -181,7 +182,7 @@ void parse_server(Walk& w, const json& root, Profile& p) {
   if (s->find(':') != std::string::npos)
     w.fail(at, "expected an IPv4 address or a host name (PPTP runs over IPv4 only), got " +
                    describe_value(v));
-  else if (looks_numeric && !parse_ipv4(*s))
+  else if (looks_numeric && !wire::parse_ipv4(*s))
     w.fail(at, "expected an IPv4 address like 192.0.2.1 or a host name, got " + describe_value(v));
   else if (!looks_numeric && !is_host_name(*s))
     w.expected(at, "an IPv4 address or a host name", v);
@@ -316,7 +317,7 @@ void parse_routes(Walk& w, const json& root, Profile& p) {
     w.expected(at, R"(an array of IPv4 networks like "203.0.113.0/24")", *v);
     return;
   }
-  std::vector<Route> routes;
+  std::vector<wire::Ipv4Prefix> routes;
   for (std::size_t i = 0; i < v->size() && !w.failed(); ++i) {
     const json& e = (*v)[i];
     const JsonPath eat = at.index(i);
@@ -324,18 +325,16 @@ void parse_routes(Walk& w, const json& root, Profile& p) {
       w.expected(eat, R"(an IPv4 network like "203.0.113.0/24")", e);
       break;
     }
-    auto parsed = parse_cidr(e.get_ref<const std::string&>());
-    if (auto* why = std::get_if<std::string>(&parsed)) {
+    auto r = wire::parse_prefix(e.get_ref<const std::string&>());
+    if (!r) {
       w.fail(eat, R"(expected an IPv4 network like "203.0.113.0/24", got )" + describe_value(e) +
-                      " (" + *why + ")");
+                      " (" + r.error().reason + ")");
       break;
     }
-    const Cidr& c = std::get<Cidr>(parsed);
-    const Route r{c.network, c.prefix};
-    if (std::find(routes.begin(), routes.end(), r) != routes.end())
+    if (std::find(routes.begin(), routes.end(), *r) != routes.end())
       w.fail(eat, describe_value(e) + " is listed twice");
     else
-      routes.push_back(r);
+      routes.push_back(*r);
   }
   if (!w.failed()) p.routes = std::move(routes);
 }

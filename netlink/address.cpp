@@ -10,7 +10,7 @@ namespace netlink {
 
 namespace {
 
-bool has_peer(const PeerAddress& a) { return a.peer != Ipv4{0, 0, 0, 0}; }
+bool has_peer(const PeerAddress& a) { return a.peer != wire::Ipv4{0, 0, 0, 0}; }
 
 nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const PeerAddress& a) {
   nlmsghdr* nlh = rtnl.start(type, flags, sizeof(ifaddrmsg));

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "netlink/applied.hpp"
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "netlink/rtnl_socket.hpp"
 #include "userspace/wire/result.hpp"
 
@@ -13,8 +13,8 @@ namespace netlink {
 struct PeerAddress {
   int ifindex = 0;
   std::string ifname;  // for sentences only; the kernel is addressed by index
-  Ipv4 local{};
-  Ipv4 peer{};  // 0.0.0.0 if the server did not say: then a plain local/32
+  wire::Ipv4 local{};
+  wire::Ipv4 peer{};  // 0.0.0.0 if the server did not say: then a plain local/32
 
   bool operator==(const PeerAddress&) const = default;
 };

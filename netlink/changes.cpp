@@ -33,8 +33,8 @@ bool interface_exists(int ifindex) {
 
 std::string ip(const nlohmann::json& j, const char* key) { return j.at(key).get<std::string>(); }
 
-Ipv4 parse_or_throw(const std::string& s) {
-  auto a = parse_ipv4(s);
+wire::Ipv4 parse_or_throw(const std::string& s) {
+  auto a = wire::parse_ipv4(s);
   if (!a) throw std::invalid_argument(s);
   return *a;
 }
@@ -88,7 +88,7 @@ std::string Changes::describe_step(const Step& s) {
                     s);
 }
 
-wire::Result<std::string> Changes::apply_address(const std::string& ifname, const Ipv4& local, const Ipv4& peer) {
+wire::Result<std::string> Changes::apply_address(const std::string& ifname, const wire::Ipv4& local, const wire::Ipv4& peer) {
   PeerAddress a{0, ifname, local, peer};
   auto idx = index_of(ifname, "add address " + describe(a));
   if (!idx) return idx.error();
@@ -126,7 +126,7 @@ wire::Result<std::string> Changes::add_route_step(const Route& route, RouteRole 
   return line;
 }
 
-wire::Result<std::string> Changes::add_route(const std::string& ifname, const Ipv4Prefix& dst, std::uint32_t metric) {
+wire::Result<std::string> Changes::add_route(const std::string& ifname, const wire::Ipv4Prefix& dst, std::uint32_t metric) {
   Route route{dst, std::nullopt, 0, ifname, metric};
   auto idx = index_of(ifname, "add route " + describe(route));
   if (!idx) return idx.error();
@@ -134,7 +134,7 @@ wire::Result<std::string> Changes::add_route(const std::string& ifname, const Ip
   return add_route_step(route, RouteRole::Network);
 }
 
-wire::Result<std::string> Changes::pin_host_route(const Ipv4& server, const std::string& tunnel_ifname) {
+wire::Result<std::string> Changes::pin_host_route(const wire::Ipv4& server, const std::string& tunnel_ifname) {
   const std::string what = "cannot keep the server " + to_string(server) + " reachable outside the tunnel";
   auto rtnl = socket();
   if (!rtnl) return rtnl.error();
@@ -146,7 +146,7 @@ wire::Result<std::string> Changes::pin_host_route(const Ipv4& server, const std:
   return pin_host_route_via(server, *path);
 }
 
-wire::Result<std::string> Changes::pin_host_route_via(const Ipv4& server, const RouteLookup& path) {
+wire::Result<std::string> Changes::pin_host_route_via(const wire::Ipv4& server, const RouteLookup& path) {
   if (path.ifindex <= 0) {
     return wire::Error::fatal("cannot keep the server " + to_string(server) +
                               " reachable outside the tunnel: the path to it names no interface");
@@ -194,19 +194,19 @@ std::optional<RouteLookup> Changes::pinned_path() const {
   return RouteLookup{r.gateway, r.ifindex, r.ifname, std::nullopt};
 }
 
-wire::Result<std::string> Changes::add_block_route(const Ipv4Prefix& dst, std::uint32_t metric) {
+wire::Result<std::string> Changes::add_block_route(const wire::Ipv4Prefix& dst, std::uint32_t metric) {
   Route route{dst, std::nullopt, 0, "", metric, false, RouteType::Unreachable};
   return add_route_step(route, RouteRole::Block);
 }
 
-wire::Result<std::string> Changes::apply_dns(const std::string& ifname, const std::vector<Ipv4>& servers,
+wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers,
                                              bool full_tunnel, const DnsOptions& options) {
   auto idx = index_of(ifname, "set DNS servers for " + ifname);
   if (!idx) return idx.error();
   auto r = dns_apply(ifname, *idx, servers, full_tunnel, options);
   if (!r) return r.error();
   steps_.push_back(DnsStep{r->record});
-  return r->description;
+  return *r;
 }
 
 wire::Result<std::string> Changes::undo_step(const Step& s) {
@@ -310,7 +310,7 @@ wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
                       parse_or_throw(ip(s, "peer"))};
         c.steps_.push_back(AddressStep{a});
       } else if (kind == "route") {
-        const auto dst = parse_prefix(ip(s, "dst"));
+        const auto dst = wire::parse_prefix(ip(s, "dst"));
         if (!dst) throw std::invalid_argument("dst");
         Route r{*dst, std::nullopt, s.at("ifindex").get<int>(), s.at("ifname").get<std::string>(),
                 s.at("metric").get<std::uint32_t>()};

@@ -24,7 +24,7 @@
 
 #include "netlink/address.hpp"
 #include "netlink/dns.hpp"
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "netlink/route_lookup.hpp"
 #include "netlink/routes.hpp"
 #include "netlink/rtnl_socket.hpp"
@@ -43,16 +43,16 @@ class Changes {
   Changes() = default;
 
   // Point-to-point address: local/32 with the peer as IFA_ADDRESS.
-  wire::Result<std::string> apply_address(const std::string& ifname, const Ipv4& local, const Ipv4& peer);
+  wire::Result<std::string> apply_address(const std::string& ifname, const wire::Ipv4& local, const wire::Ipv4& peer);
 
   // A network through the tunnel: a device route, scope link.
-  wire::Result<std::string> add_route(const std::string& ifname, const Ipv4Prefix& dst, std::uint32_t metric = 0);
+  wire::Result<std::string> add_route(const std::string& ifname, const wire::Ipv4Prefix& dst, std::uint32_t metric = 0);
 
   // A /32 to the server along the path the kernel uses now (through its
   // gateway, or on-link), so GRE keeps flowing outside the tunnel once a
   // default or covering route points into it. Fails if that path already is
   // the tunnel. Call it before add_default_route().
-  wire::Result<std::string> pin_host_route(const Ipv4& server, const std::string& tunnel_ifname);
+  wire::Result<std::string> pin_host_route(const wire::Ipv4& server, const std::string& tunnel_ifname);
 
   // The same /32 along a path the caller found (path_outside()), for when
   // RTM_GETROUTE cannot be asked: while block routes are in place it would
@@ -60,7 +60,7 @@ class Changes {
   // pin_host_route() records. A pin that exists already must be removed
   // first (unpin_host_route()): the kernel keeps one route per destination
   // and metric.
-  wire::Result<std::string> pin_host_route_via(const Ipv4& server, const RouteLookup& path);
+  wire::Result<std::string> pin_host_route_via(const wire::Ipv4& server, const RouteLookup& path);
 
   // Removes our most recent pin, if any, and drops it from the record (found
   // gone with its interface counts as removed). Returns a line for the log;
@@ -86,10 +86,12 @@ class Changes {
   // interface, this one answers EHOSTUNREACH ("No route to host"). Not tied to any interface: it
   // stays until undo(). Add one per route the tunnel carries (0.0.0.0/1 and
   // 128.0.0.0/1 for a default route); the server's pin stays more specific.
-  wire::Result<std::string> add_block_route(const Ipv4Prefix& dst, std::uint32_t metric = kBlockMetric);
+  wire::Result<std::string> add_block_route(const wire::Ipv4Prefix& dst, std::uint32_t metric = kBlockMetric);
 
-  wire::Result<std::string> apply_dns(const std::string& ifname, const std::vector<Ipv4>& servers, bool full_tunnel,
-                                      const DnsOptions& options = {});
+  // Which backend took the servers comes back as a value beside the line
+  // (applied.record.backend), so no caller reads it out of the sentence.
+  wire::Result<DnsApplied> apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers, bool full_tunnel,
+                                     const DnsOptions& options = {});
 
   UndoReport undo();
 

@@ -7,9 +7,9 @@ namespace netlink {
 
 namespace {
 
-std::string join_servers(const std::vector<Ipv4>& servers) {
+std::string join_servers(const std::vector<wire::Ipv4>& servers) {
   std::string s;
-  for (const Ipv4& a : servers) s += (s.empty() ? "" : " ") + to_string(a);
+  for (const wire::Ipv4& a : servers) s += (s.empty() ? "" : " ") + to_string(a);
   return s;
 }
 
@@ -25,7 +25,7 @@ std::string_view to_string(DnsBackend b) {
   return "unknown";
 }
 
-wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const std::vector<Ipv4>& servers,
+wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const std::vector<wire::Ipv4>& servers,
                                    bool full_tunnel, const DnsOptions& options) {
   DnsApplied out;
   out.record.ifname = ifname;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "userspace/wire/result.hpp"
 
 namespace netlink {
@@ -39,7 +39,7 @@ struct DnsApplied {
   std::string description;  // "dns 10.0.0.53 for pptp-office via systemd-resolved (all domains)"
 };
 
-wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const std::vector<Ipv4>& servers,
+wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const std::vector<wire::Ipv4>& servers,
                                    bool full_tunnel, const DnsOptions& options = {});
 
 // Returns what it did, e.g. "restored /etc/resolv.conf".

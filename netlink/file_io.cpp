@@ -7,29 +7,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "userspace/wire/fd.hpp"
+
 namespace netlink {
 
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // close() reports delayed write errors, so the success path checks it.
-  int release_and_close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 std::string err_text(int err) { return std::strerror(err); }
 
@@ -38,7 +20,7 @@ std::string temp_name(const std::string& path) { return path + ".pptpctl-tmp"; }
 }  // namespace
 
 wire::Result<std::optional<std::string>> read_whole_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  wire::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::optional<std::string>{};
     return wire::Error::fatal("cannot read " + path + ": " + err_text(errno));
@@ -59,7 +41,7 @@ wire::Result<std::optional<std::string>> read_whole_file(const std::string& path
 wire::Result<wire::Unit> replace_file(const std::string& path, const std::string& bytes, mode_t mode) {
   const std::string tmp = temp_name(path);
   ::unlink(tmp.c_str());  // a leftover from a crash
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  wire::Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (fd.get() < 0) return wire::Error::fatal("cannot write " + tmp + ": " + err_text(errno));
   const char* p = bytes.data();
   std::size_t left = bytes.size();
@@ -75,7 +57,7 @@ wire::Result<wire::Unit> replace_file(const std::string& path, const std::string
     left -= static_cast<std::size_t>(n);
   }
   // The umask may have narrowed the mode given to open().
-  if (::fchmod(fd.get(), mode) < 0 || ::fsync(fd.get()) < 0 || fd.release_and_close() < 0) {
+  if (::fchmod(fd.get(), mode) < 0 || ::fsync(fd.get()) < 0 || fd.close() < 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     return wire::Error::fatal("cannot write " + tmp + ": " + err_text(err));

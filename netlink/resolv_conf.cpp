@@ -93,9 +93,9 @@ wire::Result<std::optional<Backup>> load_backup(const std::string& backup_path) 
   }
 }
 
-std::string join_servers(const std::vector<Ipv4>& servers) {
+std::string join_servers(const std::vector<wire::Ipv4>& servers) {
   std::string s;
-  for (const Ipv4& a : servers) s += (s.empty() ? "" : ", ") + to_string(a);
+  for (const wire::Ipv4& a : servers) s += (s.empty() ? "" : ", ") + to_string(a);
   return s;
 }
 
@@ -137,10 +137,10 @@ wire::Result<Current> inspect(const std::string& path) {
 }  // namespace
 
 std::string compose_resolv_conf(const std::string& original, const std::string& ifname,
-                                const std::vector<Ipv4>& servers, bool full_tunnel, const std::string& backup_path) {
+                                const std::vector<wire::Ipv4>& servers, bool full_tunnel, const std::string& backup_path) {
   std::string out = "# Written by pptpctl for " + ifname + "; the previous file is saved in\n# " + backup_path +
                     " and comes back when the tunnel goes down.\n";
-  for (const Ipv4& a : servers) out += "nameserver " + to_string(a) + "\n";
+  for (const wire::Ipv4& a : servers) out += "nameserver " + to_string(a) + "\n";
   std::size_t pos = 0;
   while (pos < original.size()) {
     auto end = original.find('\n', pos);
@@ -156,7 +156,7 @@ std::string compose_resolv_conf(const std::string& original, const std::string& 
 }
 
 wire::Result<std::string> resolv_conf_apply(const std::string& path, const std::string& backup_path,
-                                            const std::string& ifname, const std::vector<Ipv4>& servers,
+                                            const std::string& ifname, const std::vector<wire::Ipv4>& servers,
                                             bool full_tunnel) {
   const std::string what = "cannot set DNS servers in " + path;
   if (servers.empty()) return wire::Error::fatal(what + ": no servers to set");

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "userspace/wire/result.hpp"
 
 namespace netlink {
@@ -20,12 +20,12 @@ namespace netlink {
 // the original nameserver lines are dropped, so no query leaks past the
 // tunnel on a timeout; with a split tunnel they follow ours as fallbacks.
 std::string compose_resolv_conf(const std::string& original, const std::string& ifname,
-                                const std::vector<Ipv4>& servers, bool full_tunnel, const std::string& backup_path);
+                                const std::vector<wire::Ipv4>& servers, bool full_tunnel, const std::string& backup_path);
 
 // Returns a description such as "nameservers 10.0.0.53 written to
 // /etc/resolv.conf (previous file saved in /run/pptpctl/...)".
 wire::Result<std::string> resolv_conf_apply(const std::string& path, const std::string& backup_path,
-                                            const std::string& ifname, const std::vector<Ipv4>& servers,
+                                            const std::string& ifname, const std::vector<wire::Ipv4>& servers,
                                             bool full_tunnel);
 
 // Returns what it did: restored, nothing to restore, or left alone because

@@ -87,7 +87,7 @@ bool resolved_running(const std::string& bus_address) {
 }
 
 wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifindex, const std::string& ifname,
-                                        const std::vector<Ipv4>& servers, bool full_tunnel) {
+                                        const std::vector<wire::Ipv4>& servers, bool full_tunnel) {
   const std::string what = "cannot set DNS servers on " + ifname + " through systemd-resolved: ";
   if (servers.empty()) return wire::Error::fatal(what + "no servers to set");
   auto bus = connect(bus_address);
@@ -99,7 +99,7 @@ wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifin
   MessagePtr m(raw);
   if (r >= 0) r = sd_bus_message_append(m.get(), "i", ifindex);
   if (r >= 0) r = sd_bus_message_open_container(m.get(), 'a', "(iay)");
-  for (const Ipv4& a : servers) {
+  for (const wire::Ipv4& a : servers) {
     if (r >= 0) r = sd_bus_message_open_container(m.get(), 'r', "iay");
     if (r >= 0) r = sd_bus_message_append(m.get(), "i", AF_INET);
     if (r >= 0) r = sd_bus_message_append_array(m.get(), 'y', a.data(), a.size());

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "netlink/applied.hpp"
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "userspace/wire/result.hpp"
 
 namespace netlink {
@@ -17,7 +17,7 @@ namespace netlink {
 bool resolved_running(const std::string& bus_address);
 
 wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifindex, const std::string& ifname,
-                                        const std::vector<Ipv4>& servers, bool full_tunnel);
+                                        const std::vector<wire::Ipv4>& servers, bool full_tunnel);
 
 // An interface resolved no longer knows (it went away) is AlreadyGone.
 wire::Result<Removed> resolved_revert(const std::string& bus_address, int ifindex, const std::string& ifname);

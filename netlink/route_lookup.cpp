@@ -13,14 +13,6 @@ namespace netlink {
 
 namespace {
 
-bool covers(const Ipv4Prefix& p, const Ipv4& a) {
-  for (int i = 0, left = p.len; i < 4 && left > 0; ++i, left -= 8) {
-    const auto mask = static_cast<std::uint8_t>(left >= 8 ? 0xff : 0xff << (8 - left));
-    if ((p.addr[static_cast<std::size_t>(i)] & mask) != (a[static_cast<std::size_t>(i)] & mask)) return false;
-  }
-  return true;
-}
-
 // The route types a main-table lookup can end on. Others (local, broadcast,
 // multicast, nat) live in the local table or not at all.
 bool decisive_type(std::uint8_t type) {
@@ -41,12 +33,12 @@ bool same_path(const RouteLookup& a, const RouteLookup& b) {
   return a.ifindex == b.ifindex && a.gateway == b.gateway;
 }
 
-std::optional<RouteEntry> best_route_outside(const std::vector<RouteEntry>& routes, const Ipv4& dst,
+std::optional<RouteEntry> best_route_outside(const std::vector<RouteEntry>& routes, const wire::Ipv4& dst,
                                              int exclude_ifindex) {
   std::optional<RouteEntry> best;
   for (const RouteEntry& e : routes) {
     if (e.table != RT_TABLE_MAIN || e.protocol == kRouteProtocol || e.tos != 0) continue;
-    if (!decisive_type(e.type) || (e.flags & RTNH_F_DEAD) != 0 || !covers(e.dst, dst)) continue;
+    if (!decisive_type(e.type) || (e.flags & RTNH_F_DEAD) != 0 || !wire::covers(e.dst, dst)) continue;
     if (e.type == RTN_UNICAST && (e.ifindex <= 0 || e.ifindex == exclude_ifindex)) continue;
     // Strictly better only: among equals the first in the kernel's order wins.
     if (!best || e.dst.len > best->dst.len || (e.dst.len == best->dst.len && e.metric < best->metric)) best = e;
@@ -54,7 +46,7 @@ std::optional<RouteEntry> best_route_outside(const std::vector<RouteEntry>& rout
   return best;
 }
 
-wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const Ipv4& dst, int exclude_ifindex) {
+wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const wire::Ipv4& dst, int exclude_ifindex) {
   const std::string what = "cannot find the route to " + to_string(dst) + " outside the tunnel";
   auto routes = list_routes(rtnl);
   if (!routes) return wire::Error::fatal(what + ": " + routes.error().reason);
@@ -73,7 +65,7 @@ wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const Ipv4& dst, int ex
   return out;
 }
 
-wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const Ipv4& dst) {
+wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const wire::Ipv4& dst) {
   const std::string what = "cannot find the route to " + to_string(dst);
   nlmsghdr* nlh = rtnl.start(RTM_GETROUTE, 0, sizeof(rtmsg));
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_get_payload(nlh));

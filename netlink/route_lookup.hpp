@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "netlink/routes.hpp"
 #include "netlink/rtnl_socket.hpp"
 #include "userspace/wire/result.hpp"
@@ -16,10 +16,10 @@
 namespace netlink {
 
 struct RouteLookup {
-  std::optional<Ipv4> gateway;  // none: the destination is on-link
+  std::optional<wire::Ipv4> gateway;  // none: the destination is on-link
   int ifindex = 0;
   std::string ifname;
-  std::optional<Ipv4> prefsrc;
+  std::optional<wire::Ipv4> prefsrc;
 };
 
 // The same way out: same interface, same gateway (or both on-link). The
@@ -29,7 +29,7 @@ bool same_path(const RouteLookup& a, const RouteLookup& b);
 
 // Fails with a sentence when there is no route, or when the destination is
 // one of our own addresses (nothing to pin then).
-wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const Ipv4& dst);
+wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const wire::Ipv4& dst);
 
 // The way dst would leave if none of pptpctl's routes existed (protocol
 // kRouteProtocol: the pin, the tunnel's routes, the block routes) and
@@ -45,11 +45,11 @@ wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const Ipv4& dst);
 // dead routes and multipath routes (no single interface to pin along).
 // Someone else's unreachable, blackhole or prohibit route counts: dst would
 // not leave then, and the winner says so by its type.
-std::optional<RouteEntry> best_route_outside(const std::vector<RouteEntry>& routes, const Ipv4& dst,
+std::optional<RouteEntry> best_route_outside(const std::vector<RouteEntry>& routes, const wire::Ipv4& dst,
                                              int exclude_ifindex);
 
 // best_route_outside() over a dump of the routing table. Fails with a
 // sentence when nothing routes dst, or only a route that rejects it.
-wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const Ipv4& dst, int exclude_ifindex);
+wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const wire::Ipv4& dst, int exclude_ifindex);
 
 }  // namespace netlink

@@ -51,7 +51,7 @@ nlmsghdr* build(RtnlSocket& rtnl, std::uint16_t type, std::uint16_t flags, const
   return nlh;
 }
 
-bool read_ipv4(const nlattr* a, Ipv4& out) {
+bool read_ipv4(const nlattr* a, wire::Ipv4& out) {
   if (mnl_attr_get_payload_len(a) != 4) return false;
   std::memcpy(out.data(), mnl_attr_get_payload(a), 4);
   return true;
@@ -83,13 +83,13 @@ bool parse_route(const nlmsghdr* nlh, RouteEntry& e) {
       case RTA_DST:
         return read_ipv4(attr, e.dst.addr);
       case RTA_GATEWAY: {
-        Ipv4 gw{};
+        wire::Ipv4 gw{};
         if (!read_ipv4(attr, gw)) return false;
         e.gateway = gw;
         return true;
       }
       case RTA_PREFSRC: {
-        Ipv4 src{};
+        wire::Ipv4 src{};
         if (!read_ipv4(attr, src)) return false;
         e.prefsrc = src;
         return true;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "netlink/applied.hpp"
-#include "netlink/ipv4.hpp"
+#include "userspace/wire/ipv4.hpp"
 #include "netlink/rtnl_socket.hpp"
 #include "userspace/wire/result.hpp"
 
@@ -33,8 +33,8 @@ inline constexpr std::uint32_t kBlockMetric = 4242;
 enum class RouteType { Unicast, Unreachable };
 
 struct Route {
-  Ipv4Prefix dst;
-  std::optional<Ipv4> gateway;  // none: a device route, scope link
+  wire::Ipv4Prefix dst;
+  std::optional<wire::Ipv4> gateway;  // none: a device route, scope link
   int ifindex = 0;     // 0 for an unreachable route
   std::string ifname;  // for sentences only; empty for an unreachable route
   std::uint32_t metric = 0;
@@ -54,9 +54,9 @@ std::string describe(const Route& r);
 
 // One IPv4 route as the kernel reports it.
 struct RouteEntry {
-  Ipv4Prefix dst;
-  std::optional<Ipv4> gateway;
-  std::optional<Ipv4> prefsrc;
+  wire::Ipv4Prefix dst;
+  std::optional<wire::Ipv4> gateway;
+  std::optional<wire::Ipv4> prefsrc;
   int ifindex = 0;  // 0 for multipath or blackhole routes
   std::uint32_t metric = 0;
   std::uint32_t table = 0;

@@ -30,10 +30,10 @@ void check_limits(const config::Profile& p) {
     std::abort();
   if (rc.max_attempts > config::kMaxReconnectAttempts) std::abort();
   if (p.idle_timeout_s > config::kMaxIdleTimeoutSeconds) std::abort();
-  for (const config::Route& r : p.routes) {
-    if (r.prefix > 32) std::abort();
-    const std::uint32_t host = r.prefix == 32 ? 0 : (~std::uint32_t{0} >> r.prefix);
-    if ((r.network_host_order() & host) != 0) std::abort();
+  for (const wire::Ipv4Prefix& r : p.routes) {
+    if (r.len > 32) std::abort();
+    const std::uint32_t host = r.len == 32 ? 0 : (~std::uint32_t{0} >> r.len);
+    if ((r.addr.to_u32() & host) != 0) std::abort();
   }
 }
 

@@ -25,6 +25,7 @@
 #include "kernel/modules.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/hex.hpp"
 
 namespace {
 
@@ -66,13 +67,13 @@ constexpr std::uint32_t kCompRun = 0x1000;  // SC_COMP_RUN
 int handoff(const std::string& name, in_addr local, in_addr server, std::uint16_t peer_call_id) {
   auto socket = must(kernel::PptpSocket::open());
   auto call_id = must(socket.bind(0, local));
-  std::cout << "bound call_id=" << kernel::call_id_text(call_id) << std::endl;
+  std::cout << "bound call_id=" << wire::hex16(call_id) << std::endl;
 
   // The same call ID again must be refused, in words.
   {
     auto second = must(kernel::PptpSocket::open());
     auto r = second.bind(call_id, local);
-    if (r) fail("a second socket could bind call ID " + kernel::call_id_text(call_id));
+    if (r) fail("a second socket could bind call ID " + wire::hex16(call_id));
     std::cout << "busy: " << r.error().reason << std::endl;
   }
 
@@ -135,10 +136,10 @@ int bind_ids(in_addr local, char** ids, int count) {
     auto socket = must(kernel::PptpSocket::open());
     auto r = socket.bind(static_cast<std::uint16_t>(id), local);
     if (r) {
-      std::cout << "free " << kernel::call_id_text(*r) << "\n";
+      std::cout << "free " << wire::hex16(*r) << "\n";
       held.push_back(std::move(socket));
     } else {
-      std::cout << "busy " << kernel::call_id_text(static_cast<std::uint16_t>(id)) << ": " << r.error().reason << "\n";
+      std::cout << "busy " << wire::hex16(static_cast<std::uint16_t>(id)) << ": " << r.error().reason << "\n";
       ++busy;
     }
   }

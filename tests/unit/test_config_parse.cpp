@@ -88,11 +88,11 @@ TEST_CASE("config: every key given is read") {
                                           AuthMethod::ChapMd5, AuthMethod::MsChapV1});
   CHECK(p.mppe == Mppe{false, MppeBits{true, false, true}, true});
   REQUIRE(p.routes.size() == 4);
-  CHECK(p.routes[0] == Route{{203, 0, 113, 0}, 24});
-  CHECK(p.routes[0].network_host_order() == 0xCB007100u);
-  CHECK(p.routes[1] == Route{{10, 0, 0, 0}, 8});
-  CHECK(p.routes[2] == Route{{0, 0, 0, 0}, 0});
-  CHECK(p.routes[3] == Route{{198, 51, 100, 7}, 32});
+  CHECK(p.routes[0] == wire::Ipv4Prefix{{203, 0, 113, 0}, 24});
+  CHECK(p.routes[0].addr.to_u32() == 0xCB007100u);
+  CHECK(p.routes[1] == wire::Ipv4Prefix{{10, 0, 0, 0}, 8});
+  CHECK(p.routes[2] == wire::Ipv4Prefix{{0, 0, 0, 0}, 0});
+  CHECK(p.routes[3] == wire::Ipv4Prefix{{198, 51, 100, 7}, 32});
   CHECK(p.default_route);
   CHECK_FALSE(p.dns.use_peer);
   CHECK(p.mtu == 576);

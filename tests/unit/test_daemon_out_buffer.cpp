@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "daemon/out_buffer.hpp"
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 using pptpctl::OutBuffer;
 
@@ -14,7 +14,7 @@ namespace {
 
 // A stream pair with small buffers, so a few messages fill it.
 struct Stream {
-  kernel::Fd ours, peer;
+  wire::Fd ours, peer;
   Stream() {
     int sv[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);

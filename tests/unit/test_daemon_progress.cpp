@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "daemon/progress.hpp"
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 using pptpctl::Exit;
 using pptpctl::Progress;
@@ -30,7 +30,7 @@ struct QuietStderr {
 };
 
 struct Pipe {
-  kernel::Fd read, write;
+  wire::Fd read, write;
   Pipe() {
     int p[2];
     REQUIRE(::pipe2(p, O_CLOEXEC) == 0);

@@ -7,7 +7,8 @@
 #include <string>
 
 #include "daemon/tcp.hpp"
-#include "kernel/fd.hpp"
+#include "kernel/in_addr.hpp"
+#include "wire/fd.hpp"
 #include "netns_test_util.hpp"
 
 using netns_test::Checks;
@@ -24,7 +25,7 @@ in_addr loopback() {
 // A TCP socket bound to 127.0.0.1 on a free port; listening when asked. A
 // bound socket that does not listen answers SYN with RST: a closed port.
 struct Server {
-  kernel::Fd fd;
+  wire::Fd fd;
   std::uint16_t port = 0;
   explicit Server(bool listening) {
     fd.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -55,8 +56,8 @@ TEST_CASE("tcp: a dialer connects to a listening port once the socket is writabl
   REQUIRE(writable(d->fd(), 5000));
   auto c = d->finish();
   REQUIRE_MESSAGE(c.ok(), (c.ok() ? std::string() : c.error().reason));
-  CHECK(pptpctl::to_string(c->server) == "127.0.0.1");
-  CHECK(pptpctl::to_string(c->local) == "127.0.0.1");
+  CHECK(wire::to_string(kernel::to_ipv4(c->server)) == "127.0.0.1");
+  CHECK(wire::to_string(kernel::to_ipv4(c->local)) == "127.0.0.1");
   int nodelay = 0;
   socklen_t len = sizeof nodelay;
   REQUIRE(::getsockopt(c->fd.get(), IPPROTO_TCP, TCP_NODELAY, &nodelay, &len) == 0);
@@ -86,7 +87,7 @@ TEST_CASE("tcp: connect_tcp resolves, connects and reports like before") {
     CAPTURE(k.host);
     auto c = pptpctl::connect_tcp(k.host, srv.port, std::chrono::seconds(5));
     REQUIRE_MESSAGE(c.ok(), (c.ok() ? std::string() : c.error().reason));
-    CHECK(pptpctl::to_string(c->server) == "127.0.0.1");
+    CHECK(wire::to_string(kernel::to_ipv4(c->server)) == "127.0.0.1");
   }
   Server closed(false);
   auto refused = pptpctl::connect_tcp("127.0.0.1", closed.port, std::chrono::seconds(5));

@@ -7,14 +7,15 @@
 #include <cerrno>
 #include <vector>
 
-#include "kernel/fd.hpp"
 #include "kernel/frame_io.hpp"
+#include "kernel/in_addr.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/fd.hpp"
 
 namespace {
 // A datagram socketpair keeps frame boundaries, as /dev/ppp does.
 struct Pair {
-  kernel::Fd a, b;
+  wire::Fd a, b;
   Pair() {
     int sv[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
@@ -22,28 +23,7 @@ struct Pair {
     b.reset(sv[1]);
   }
 };
-bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
 }  // namespace
-
-TEST_CASE("kernel: Fd closes once, on its owner's end") {
-  int raw = -1;
-  {
-    Pair p;
-    raw = p.a.get();
-    kernel::Fd moved(std::move(p.a));
-    CHECK_FALSE(p.a.valid());
-    CHECK(moved.get() == raw);
-    kernel::Fd assigned;
-    assigned = std::move(moved);
-    CHECK_FALSE(moved.valid());
-    CHECK(is_open(raw));
-    int released = assigned.release();
-    CHECK(released == raw);
-    CHECK_FALSE(assigned.valid());
-    assigned.reset(released);
-  }
-  CHECK_FALSE(is_open(raw));
-}
 
 TEST_CASE("kernel: frames read back whole, empty queue is WouldBlock, closed peer is Hangup") {
   Pair p;
@@ -76,11 +56,10 @@ TEST_CASE("kernel: a frame without its protocol bytes is not written") {
   CHECK(w.error().kind == wire::ErrorKind::Ignore);
 }
 
-TEST_CASE("kernel: errno, addresses and call IDs as words") {
+TEST_CASE("kernel: errno as words, in_addr as wire::Ipv4") {
   CHECK(kernel::errno_text(EBUSY) == "device or resource busy");
   in_addr a{};
   a.s_addr = htonl(0xC0000201);
-  CHECK(kernel::ipv4_text(a) == "192.0.2.1");
-  CHECK(kernel::call_id_text(0x1234) == "0x1234");
-  CHECK(kernel::call_id_text(7) == "0x0007");
+  CHECK(kernel::to_ipv4(a) == wire::Ipv4{192, 0, 2, 1});
+  CHECK(wire::to_string(kernel::to_ipv4(a)) == "192.0.2.1");
 }

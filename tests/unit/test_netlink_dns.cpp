@@ -51,7 +51,7 @@ netlink::DnsOptions options(const TempDir& d) {
   return o;
 }
 
-const std::vector<netlink::Ipv4> kServers{{10, 0, 0, 53}, {10, 0, 0, 54}};
+const std::vector<wire::Ipv4> kServers{{10, 0, 0, 53}, {10, 0, 0, 54}};
 
 }  // namespace
 
@@ -174,9 +174,10 @@ TEST_CASE("netlink: DNS step in Changes is recorded, survives JSON, and is undon
   {
     netlink::Changes net;
     // "lo" exists in every namespace; the DNS step only needs an index.
-    auto line = net.apply_dns("lo", kServers, true, o);
-    REQUIRE_MESSAGE(line.ok(), line.error().reason);
-    CHECK(line->starts_with("dns nameserver 10.0.0.53, 10.0.0.54 written to "));
+    auto applied = net.apply_dns("lo", kServers, true, o);
+    REQUIRE_MESSAGE(applied.ok(), applied.error().reason);
+    CHECK(applied->description.starts_with("dns nameserver 10.0.0.53, 10.0.0.54 written to "));
+    CHECK(applied->record.backend == netlink::DnsBackend::ResolvConf);
     saved = net.to_json();
   }
   CHECK(saved["steps"][0]["kind"] == "dns");

@@ -11,7 +11,7 @@
 
 using netns_test::Checks;
 
-static void send_udp_to(const netlink::Ipv4& dst) {
+static void send_udp_to(const wire::Ipv4& dst) {
   const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
   sockaddr_in sin{};

@@ -9,8 +9,8 @@
 #include "netlink/route_lookup.hpp"
 #include "netlink/routes.hpp"
 
-using netlink::Ipv4;
-using netlink::Ipv4Prefix;
+using wire::Ipv4;
+using wire::Ipv4Prefix;
 using netlink::RouteEntry;
 
 namespace {

@@ -42,7 +42,7 @@ netlink::RtnlSocket open_rtnl(Checks& c) {
   return std::move(*s);
 }
 
-std::optional<netlink::RouteEntry> find_route(Checks& c, netlink::RtnlSocket& rtnl, const netlink::Ipv4Prefix& dst) {
+std::optional<netlink::RouteEntry> find_route(Checks& c, netlink::RtnlSocket& rtnl, const wire::Ipv4Prefix& dst) {
   auto routes = netlink::list_routes(rtnl);
   c.expect(routes.ok(), "list routes");
   if (!routes) return std::nullopt;
@@ -120,9 +120,9 @@ TEST_CASE("netlink: route lookup through a gateway, on-link, local and unreachab
     auto via = netlink::lookup_route(rtnl, {198, 51, 100, 7});
     c.expect(via.ok(), via.ok() ? "" : via.error().reason);
     if (via) {
-      c.expect(via->gateway == netlink::Ipv4{192, 0, 2, 1}, "gateway 192.0.2.1");
+      c.expect(via->gateway == wire::Ipv4{192, 0, 2, 1}, "gateway 192.0.2.1");
       c.expect(via->ifname == "veth0" && via->ifindex == static_cast<int>(if_nametoindex("veth0")), "dev veth0");
-      c.expect(via->prefsrc == netlink::Ipv4{192, 0, 2, 2}, "prefsrc 192.0.2.2");
+      c.expect(via->prefsrc == wire::Ipv4{192, 0, 2, 2}, "prefsrc 192.0.2.2");
     }
     auto onlink = netlink::lookup_route(rtnl, {192, 0, 2, 9});
     c.expect(onlink.ok() && !onlink->gateway && onlink->ifname == "veth0", "on-link: no gateway, dev veth0");
@@ -164,7 +164,7 @@ TEST_CASE("netlink: full tunnel with pinned host route and default route; undo l
     auto elsewhere = netlink::lookup_route(rtnl, {8, 8, 4, 4});
     c.expect(elsewhere.ok() && elsewhere->ifname == "tun0" && !elsewhere->gateway, "other traffic into tun0");
     auto server = netlink::lookup_route(rtnl, {198, 51, 100, 7});
-    c.expect(server.ok() && server->ifname == "veth0" && server->gateway == netlink::Ipv4{192, 0, 2, 1},
+    c.expect(server.ok() && server->ifname == "veth0" && server->gateway == wire::Ipv4{192, 0, 2, 1},
              "server still via 192.0.2.1 dev veth0");
     auto pinned = find_route(c, rtnl, {{198, 51, 100, 7}, 32});
     c.expect(pinned && pinned->protocol == netlink::kRouteProtocol, "pinned route carries our protocol");
@@ -278,7 +278,7 @@ TEST_CASE("netlink: a refused route names the kernel's own reason") {
   NETNS_RUN([](Checks& c) {
     c.sh("ip link add veth0 type veth peer name veth1");  // left down
     auto rtnl = open_rtnl(c);
-    netlink::Route r{{{203, 0, 113, 0}, 24}, netlink::Ipv4{198, 51, 100, 1},
+    netlink::Route r{{{203, 0, 113, 0}, 24}, wire::Ipv4{198, 51, 100, 1},
                      static_cast<int>(if_nametoindex("veth0")), "veth0", 0, true};
     auto a = netlink::add_route(rtnl, r);
     // The wording in parentheses is the kernel's and may change between versions.
@@ -310,7 +310,7 @@ TEST_CASE("netlink: block routes coexist with the tunnel's, lose to them while t
     c.expect(routes.ok(), "list");
     int unicast = 0, unreachable = 0;
     for (const auto& e : routes ? *routes : std::vector<netlink::RouteEntry>{}) {
-      if (e.table != 254 || e.dst != netlink::Ipv4Prefix{{0, 0, 0, 0}, 1}) continue;
+      if (e.table != 254 || e.dst != wire::Ipv4Prefix{{0, 0, 0, 0}, 1}) continue;
       if (e.type == 1 /* RTN_UNICAST */ && e.ifindex == tun0 && e.metric == 0) ++unicast;
       if (e.type == 7 /* RTN_UNREACHABLE */ && e.ifindex == 0 && e.metric == netlink::kBlockMetric &&
           e.protocol == netlink::kRouteProtocol)
@@ -405,7 +405,7 @@ TEST_CASE("netlink: path_outside ignores our pin and block routes and follows a 
     auto rtnl = open_rtnl(c);
     const int tun0 = static_cast<int>(if_nametoindex("tun0"));
     const int veth0 = static_cast<int>(if_nametoindex("veth0"));
-    const netlink::Ipv4 server{198, 51, 100, 7};
+    const wire::Ipv4 server{198, 51, 100, 7};
 
     netlink::Changes net;
     c.expect(!net.pinned_path(), "no pin yet");
@@ -418,10 +418,10 @@ TEST_CASE("netlink: path_outside ignores our pin and block routes and follows a 
     c.sh("ip route add 198.51.100.0/24 dev tun0 proto static");
 
     auto pinned = net.pinned_path();
-    c.expect(pinned && pinned->ifindex == veth0 && pinned->gateway == netlink::Ipv4{192, 0, 2, 1}, "pinned path");
+    c.expect(pinned && pinned->ifindex == veth0 && pinned->gateway == wire::Ipv4{192, 0, 2, 1}, "pinned path");
     auto path = netlink::path_outside(rtnl, server, tun0);
     c.expect(path.ok() && path->ifindex == veth0 && path->ifname == "veth0" &&
-                 path->gateway == netlink::Ipv4{192, 0, 2, 1},
+                 path->gateway == wire::Ipv4{192, 0, 2, 1},
              "outside: via 192.0.2.1 dev veth0: " + (path ? path->ifname : path.error().reason));
     c.expect(path && pinned && netlink::same_path(*path, *pinned), "unchanged");
 
@@ -437,7 +437,7 @@ TEST_CASE("netlink: path_outside ignores our pin and block routes and follows a 
     auto held = netlink::lookup_route(rtnl, server);
     c.expect(held.ok() && held->ifname == "veth0", "the old pin still holds the old path");
     auto moved = netlink::path_outside(rtnl, server, tun0);
-    c.expect(moved.ok() && moved->ifname == "veth2" && moved->gateway == netlink::Ipv4{203, 0, 113, 1},
+    c.expect(moved.ok() && moved->ifname == "veth2" && moved->gateway == wire::Ipv4{203, 0, 113, 1},
              "outside: via 203.0.113.1 dev veth2: " + (moved ? moved->ifname : moved.error().reason));
     c.expect(moved && pinned && !netlink::same_path(*moved, *pinned), "moved");
     // RTM_GETROUTE cannot help with a new server: the block route answers.

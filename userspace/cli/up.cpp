@@ -19,7 +19,7 @@
 #include "config/profile.hpp"
 #include "daemon/tunnel.hpp"
 #include "daemon/ipc.hpp"
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 namespace pptpctl {
 
@@ -127,6 +127,7 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
   }
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) return Exit::Failure;
+  wire::Fd from_daemon(p[0]), to_up(p[1]);
   // Ctrl-C before the daemon answers cancels the attempt (follow()), so the
   // signals are read, not acted on; the daemon gets the old mask back.
   sigset_t cancel, old_mask;
@@ -134,10 +135,10 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
   sigaddset(&cancel, SIGINT);
   sigaddset(&cancel, SIGTERM);
   ::sigprocmask(SIG_BLOCK, &cancel, &old_mask);
-  kernel::Fd signals(::signalfd(-1, &cancel, SFD_NONBLOCK | SFD_CLOEXEC));
+  wire::Fd signals(::signalfd(-1, &cancel, SFD_NONBLOCK | SFD_CLOEXEC));
   // Without the fd, blocked signals would never land: Ctrl-C acts as before.
   if (!signals) ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  std::string progress = std::to_string(p[1]);
+  std::string progress = std::to_string(to_up.get());
   std::string run = run_dir();
   ::mkdir(run.c_str(), 0700);
   pid_t pid = ::fork();
@@ -147,8 +148,8 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
     // password is read again from the profile: never through argv.
     ::setsid();
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    ::close(p[0]);
-    ::fcntl(p[1], F_SETFD, 0);
+    from_daemon.reset();
+    ::fcntl(to_up.get(), F_SETFD, 0);
     int devnull = ::open("/dev/null", O_RDWR);
     int log = ::open(log_path(name).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     ::dup2(devnull, 0);
@@ -164,9 +165,9 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
     std::fprintf(stderr, "cannot start the daemon: %s\n", std::strerror(errno));
     ::_exit(code(Exit::Failure));
   }
-  ::close(p[1]);
-  Exit rc = follow(name, p[0], signals.get(), pid, debug);
-  ::close(p[0]);
+  to_up.reset();
+  Exit rc = follow(name, from_daemon.get(), signals.get(), pid, debug);
+  from_daemon.reset();
   if (rc == Exit::Cancelled) return rc;  // follow() has waited, or was told not to
   if (rc != Exit::Ok) {
     // The daemon tears down and exits on failure; wait so nothing lingers.

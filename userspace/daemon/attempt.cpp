@@ -9,10 +9,12 @@
 
 #include "daemon/failure.hpp"
 #include "daemon/random.hpp"
+#include "kernel/in_addr.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "netlink/link.hpp"
 #include "ppp/describe.hpp"
 #include "pptp/describe.hpp"
+#include "wire/hex.hpp"
 
 namespace pptpctl {
 
@@ -37,19 +39,6 @@ std::string auth_words(const std::optional<ppp::AuthProtocol>& a) {
     case ppp::AuthProtocol::Pap: return "PAP (the password went in the clear inside the tunnel)";
   }
   return "unknown";
-}
-
-ppp::Ipv4 to_ipv4(in_addr a) {
-  ppp::Ipv4 v{};
-  std::memcpy(v.data(), &a.s_addr, 4);
-  return v;
-}
-
-std::string hex16(std::uint16_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s = "0x";
-  for (int shift = 12; shift >= 0; shift -= 4) s += kDigits[(v >> shift) & 0xF];
-  return s;
 }
 
 }  // namespace
@@ -79,9 +68,9 @@ Attempt::~Attempt() {
   }
 }
 
-std::optional<ppp::Ipv4> Attempt::server() const {
+std::optional<wire::Ipv4> Attempt::server() const {
   if (!tcp_) return std::nullopt;
-  return to_ipv4(tcp_->server);
+  return kernel::to_ipv4(tcp_->server);
 }
 
 ppp::SessionConfig Attempt::session_config() {
@@ -136,10 +125,10 @@ void Attempt::try_next_address() {
   dialer_.reset();
   while (next_address_ < addresses_.size()) {
     const in_addr addr = addresses_[next_address_++];
-    target_ = to_ipv4(addr);
+    target_ = kernel::to_ipv4(addr);
     // Pinned first: with block_while_down, the way to the server would
     // otherwise be unreachable between two links.
-    auto held = network_.hold_server(profile_, to_ipv4(addr), [this](const std::string& s) { progress_.info(s); });
+    auto held = network_.hold_server(profile_, kernel::to_ipv4(addr), [this](const std::string& s) { progress_.info(s); });
     if (!held) return fail(Exit::NetworkSetup, held.error().reason);
     auto d = TcpDialer::start(addr, kPptpPort);
     if (!d) {
@@ -287,8 +276,8 @@ void Attempt::apply(pptp::Effects fx) {
 
 void Attempt::on_call(const pptp::CallEstablished& call) {
   peer_call_ = call.peer_call_id;
-  progress_.phase("call established (our call ID " + hex16(call.our_call_id) + ", the server's " +
-                  hex16(call.peer_call_id) + ")");
+  progress_.phase("call established (our call ID " + wire::hex16(call.our_call_id) + ", the server's " +
+                  wire::hex16(call.peer_call_id) + ")");
   auto ok = pptp_.connect(call.peer_call_id, tcp_->server);
   if (!ok) return fail(Exit::Failure, ok.error().reason);
   auto idx = pptp_.channel_index();
@@ -404,7 +393,7 @@ void Attempt::on_up(const ev::Up& up) {
   t.mtu = std::min<unsigned>(profile_.mtu, static_cast<unsigned>(up.peer_mru) - overhead);
   t.local = up.ip.local;
   t.peer = up.ip.peer;
-  t.server = to_ipv4(tcp_->server);
+  t.server = kernel::to_ipv4(tcp_->server);
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };
@@ -462,15 +451,15 @@ void Attempt::read_ppp(bool unit) {
 }
 
 void Attempt::describe(nlohmann::json& j) const {
-  if (target_) j["server_address"] = ppp::to_string(*target_);
+  if (target_) j["server_address"] = wire::to_string(*target_);
   j["call_id"] = our_call_;
   j["peer_call_id"] = peer_call_;
   if (!link_ || state_ != State::Up) return;
-  j["local"] = ppp::to_string(link_->ip.local);
-  j["peer"] = ppp::to_string(link_->ip.peer);
+  j["local"] = wire::to_string(link_->ip.local);
+  j["peer"] = wire::to_string(link_->ip.peer);
   auto dns = nlohmann::json::array();
   for (const auto& d : {link_->ip.dns1, link_->ip.dns2})
-    if (d) dns.push_back(ppp::to_string(*d));
+    if (d) dns.push_back(wire::to_string(*d));
   j["dns"] = dns;
   j["dns_backend"] = network_.dns_backend();
   if (link_->mppe) {

@@ -67,9 +67,9 @@ class Attempt {
   // Valid once up.
   const ppp::session_event::Up* link() const { return link_ ? &*link_ : nullptr; }
   kernel::PppUnit& unit() { return unit_; }
-  std::optional<ppp::Ipv4> server() const;
+  std::optional<wire::Ipv4> server() const;
   // The address being dialled, or the last one tried.
-  std::optional<ppp::Ipv4> target() const { return target_; }
+  std::optional<wire::Ipv4> target() const { return target_; }
   TimePoint up_at() const { return up_at_; }
   // Adds what this attempt knows to the status object: call IDs, and when
   // up the addresses, DNS, MPPE and counters.
@@ -104,7 +104,7 @@ class Attempt {
   std::optional<Resolver> resolver_;
   std::vector<in_addr> addresses_;
   std::size_t next_address_ = 0;
-  std::optional<ppp::Ipv4> target_;
+  std::optional<wire::Ipv4> target_;
   std::string last_dial_error_;
   std::optional<TcpDialer> dialer_;
   TimePoint dial_deadline_{};

@@ -9,7 +9,7 @@
 
 namespace pptpctl {
 
-ControlService::ControlService(kernel::Fd listen, Handlers handlers)
+ControlService::ControlService(wire::Fd listen, Handlers handlers)
     : listen_(std::move(listen)), handlers_(std::move(handlers)) {}
 
 void ControlService::watch(Poller& poller) {
@@ -21,7 +21,7 @@ void ControlService::watch(Poller& poller) {
 }
 
 void ControlService::accept_client() {
-  kernel::Fd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+  wire::Fd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
   if (!fd) return;
   // A full table or a non-root peer is simply hung up on.
   if (!peer_is_root(fd.get()) || clients_.size() >= kMaxClients) return;

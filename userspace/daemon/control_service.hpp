@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "daemon/poller.hpp"
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 namespace pptpctl {
 
@@ -19,7 +19,7 @@ class ControlService {
     std::function<void(const std::string&)> down;  // begin the teardown
   };
 
-  ControlService(kernel::Fd listen, Handlers handlers);
+  ControlService(wire::Fd listen, Handlers handlers);
 
   void watch(Poller& poller);
   // The tunnel has ended: answer everyone still waiting for `down`.
@@ -27,7 +27,7 @@ class ControlService {
 
  private:
   struct Client {
-    kernel::Fd fd;
+    wire::Fd fd;
     std::string in;
     bool waits_for_down = false;
   };
@@ -38,7 +38,7 @@ class ControlService {
   void serve(Client& c);
   static void answer(Client& c, const std::string& line);
 
-  kernel::Fd listen_;
+  wire::Fd listen_;
   Handlers handlers_;
   std::vector<Client> clients_;
 };

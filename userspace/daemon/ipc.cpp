@@ -35,10 +35,10 @@ wire::Result<sockaddr_un> address(const std::string& path) {
   return sa;
 }
 
-wire::Result<kernel::Fd> dial(const std::string& profile) {
+wire::Result<wire::Fd> dial(const std::string& profile) {
   auto sa = address(socket_path(profile));
   if (!sa) return sa.error();
-  kernel::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  wire::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return wire::Error::fatal(std::string("cannot create a unix socket: ") + std::strerror(errno));
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*sa), sizeof *sa) != 0) {
     if (errno == EACCES || errno == EPERM) return wire::Error::fatal("permission denied: run as root");
@@ -49,24 +49,24 @@ wire::Result<kernel::Fd> dial(const std::string& profile) {
 
 }  // namespace
 
-wire::Result<kernel::Fd> lock_profile(const std::string& profile) {
+wire::Result<wire::Fd> lock_profile(const std::string& profile) {
   const std::string dir = run_dir();
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return wire::Error::fatal("cannot create " + dir + ": " + std::strerror(errno));
   const std::string path = dir + "/" + profile + ".lock";
-  kernel::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  wire::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) return wire::Error::fatal("cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return wire::Error::fatal("tunnel " + profile + " is already running");
   return fd;
 }
 
-wire::Result<kernel::Fd> listen_control(const std::string& profile) {
+wire::Result<wire::Fd> listen_control(const std::string& profile) {
   const std::string dir = run_dir();
   const std::string path = socket_path(profile);
   ::unlink(path.c_str());
   auto sa = address(path);
   if (!sa) return sa.error();
-  kernel::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  wire::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return wire::Error::fatal(std::string("cannot create a unix socket: ") + std::strerror(errno));
   // The socket is born with the umask's mode: keep it private from the start.
   mode_t old = ::umask(0077);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 #include "wire/result.hpp"
 
 namespace pptpctl {
@@ -19,11 +19,11 @@ std::string changes_path(const std::string& profile);
 
 // One daemon per profile: an exclusive lock on RUN_DIR/NAME.lock, held for
 // the daemon's whole life (the returned fd), taken before anything else.
-wire::Result<kernel::Fd> lock_profile(const std::string& profile);
+wire::Result<wire::Fd> lock_profile(const std::string& profile);
 
 // Creates RUN_DIR (0700) and listens on the profile's socket (0600). Call with
 // the profile's lock held: a socket file left by a dead daemon is replaced.
-wire::Result<kernel::Fd> listen_control(const std::string& profile);
+wire::Result<wire::Fd> listen_control(const std::string& profile);
 
 // Is a daemon answering on this profile's socket?
 bool daemon_alive(const std::string& profile);

@@ -14,8 +14,8 @@ struct NetworkSetup::State {
   netlink::Changes hold;  // pin and block routes: across redials
   netlink::Changes link;  // this link's address, routes, DNS
   std::string record;     // where the record survives a crash of the daemon
-  std::string dns_backend;
-  std::optional<ppp::Ipv4> pinned;  // the server address the hold pins
+  std::optional<netlink::DnsBackend> dns_backend;  // where this link's DNS went
+  std::optional<wire::Ipv4> pinned;  // the server address the hold pins
   ServerPath pinned_path;
   bool blocked = false;
 };
@@ -23,37 +23,29 @@ struct NetworkSetup::State {
 NetworkSetup::NetworkSetup() : state_(std::make_unique<State>()) {}
 NetworkSetup::~NetworkSetup() = default;
 
-std::string NetworkSetup::dns_backend() const { return state_->dns_backend; }
+std::string NetworkSetup::dns_backend() const {
+  return state_->dns_backend ? std::string(netlink::to_string(*state_->dns_backend)) : std::string();
+}
 
 namespace {
 
-bool covers(const netlink::Ipv4Prefix& p, const ppp::Ipv4& a) {
-  std::uint32_t net = 0, addr = 0;
-  for (int i = 0; i < 4; ++i) {
-    net = net << 8 | p.addr[static_cast<std::size_t>(i)];
-    addr = addr << 8 | a[static_cast<std::size_t>(i)];
-  }
-  const std::uint32_t mask = p.len == 0 ? 0 : ~std::uint32_t{0} << (32 - p.len);
-  return (net & mask) == (addr & mask);
-}
-
 // Everything the tunnel carries, as prefixes: the two halves of a default
 // route, and the profile's networks.
-std::vector<netlink::Ipv4Prefix> carried(const config::Profile& profile) {
-  std::vector<netlink::Ipv4Prefix> out;
+std::vector<wire::Ipv4Prefix> carried(const config::Profile& profile) {
+  std::vector<wire::Ipv4Prefix> out;
   if (profile.default_route) {
     out.push_back({{0, 0, 0, 0}, 1});
     out.push_back({{128, 0, 0, 0}, 1});
   }
-  for (const auto& r : profile.routes) out.push_back({r.network, r.prefix});
+  for (const auto& r : profile.routes) out.push_back(r);
   return out;
 }
 
 }  // namespace
 
-bool tunnel_covers(const config::Profile& profile, const ppp::Ipv4& server) {
+bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server) {
   for (const auto& p : carried(profile))
-    if (covers(p, server)) return true;
+    if (wire::covers(p, server)) return true;
   return false;
 }
 
@@ -70,7 +62,7 @@ void NetworkSetup::save() const {
   ::rename(tmp.c_str(), state_->record.c_str());
 }
 
-wire::Result<ServerPath> NetworkSetup::path_to(const ppp::Ipv4& server, int tunnel_ifindex) const {
+wire::Result<ServerPath> NetworkSetup::path_to(const wire::Ipv4& server, int tunnel_ifindex) const {
   auto rtnl = netlink::RtnlSocket::open();
   if (!rtnl) return rtnl.error();
   auto path = netlink::path_outside(*rtnl, server, tunnel_ifindex);
@@ -78,7 +70,7 @@ wire::Result<ServerPath> NetworkSetup::path_to(const ppp::Ipv4& server, int tunn
   return ServerPath{path->gateway, path->ifindex};
 }
 
-wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profile, const ppp::Ipv4& server,
+wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profile, const wire::Ipv4& server,
                                                    const Say& say) {
   if (!tunnel_covers(profile, server)) return wire::Unit{};
   auto rtnl = netlink::RtnlSocket::open();
@@ -86,7 +78,7 @@ wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profil
   // Outside our own routes: the block routes would answer a plain lookup.
   auto path = netlink::path_outside(*rtnl, server, 0);
   if (!path) {
-    return wire::Error::fatal("cannot keep the server " + netlink::to_string(server) +
+    return wire::Error::fatal("cannot keep the server " + wire::to_string(server) +
                               " reachable outside the tunnel: " + path.error().reason);
   }
   const ServerPath now{path->gateway, path->ifindex};
@@ -145,13 +137,14 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
     if (auto r = c.add_default_route(t.ifname); !step(r)) return failed(r);
   }
   for (const auto& route : profile.routes) {
-    if (auto r = c.add_route(t.ifname, netlink::Ipv4Prefix{route.network, route.prefix}); !step(r)) return failed(r);
+    if (auto r = c.add_route(t.ifname, route); !step(r)) return failed(r);
   }
   if (profile.dns.use_peer && !t.dns.empty()) {
-    std::vector<netlink::Ipv4> servers(t.dns.begin(), t.dns.end());
-    auto r = c.apply_dns(t.ifname, servers, profile.default_route);
-    if (!step(r)) return failed(r);
-    state_->dns_backend = r->find("systemd-resolved") != std::string::npos ? "systemd-resolved" : "resolv.conf";
+    auto r = c.apply_dns(t.ifname, t.dns, profile.default_route);
+    save();
+    if (!r) return r.error();
+    say(r->description);
+    state_->dns_backend = r->record.backend;
   }
   return wire::Unit{};
 }
@@ -160,7 +153,7 @@ void NetworkSetup::undo_link(const Say& say) {
   auto report = state_->link.undo();
   for (const auto& line : report.done) say("undo: " + line);
   for (const auto& line : report.failed) say("undo failed: " + line);
-  state_->dns_backend.clear();
+  state_->dns_backend.reset();
   save();
 }
 

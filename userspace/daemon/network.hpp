@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "config/profile.hpp"
-#include "ppp/ipcp.hpp"
+#include "wire/ipv4.hpp"
 #include "wire/result.hpp"
 
 namespace pptpctl {
@@ -24,21 +24,21 @@ struct TunnelAddresses {
   std::string ifname;
   int ifindex = 0;
   unsigned mtu = 1400;
-  ppp::Ipv4 local{};
-  ppp::Ipv4 peer{};
-  ppp::Ipv4 server{};  // the PPTP server's real address
-  std::vector<ppp::Ipv4> dns;
+  wire::Ipv4 local{};
+  wire::Ipv4 peer{};
+  wire::Ipv4 server{};  // the PPTP server's real address
+  std::vector<wire::Ipv4> dns;
 };
 
 // The way to the server outside the tunnel, to notice it changing.
 struct ServerPath {
-  std::optional<ppp::Ipv4> gateway;
+  std::optional<wire::Ipv4> gateway;
   int ifindex = 0;
   bool operator==(const ServerPath&) const = default;
 };
 
 // Would any route the tunnel installs cover `server`? Then it needs a pin.
-bool tunnel_covers(const config::Profile& profile, const ppp::Ipv4& server);
+bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server);
 
 class NetworkSetup {
  public:
@@ -51,12 +51,12 @@ class NetworkSetup {
   // Before dialling `server`: pins its /32 along the path outside the tunnel
   // when a tunnel route (or a block route) would cover it, replacing a pin
   // for another address or an old path. Nothing when nothing covers it.
-  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const ppp::Ipv4& server, const Say& say);
+  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const wire::Ipv4& server, const Say& say);
   // block_while_down: unreachable routes for everything the tunnel carries,
   // beneath the tunnel's own routes. Idempotent; lasts until undo().
   wire::Result<wire::Unit> block(const config::Profile& profile, const Say& say);
   // The path to `server` now, ignoring our own routes and the tunnel.
-  wire::Result<ServerPath> path_to(const ppp::Ipv4& server, int tunnel_ifindex) const;
+  wire::Result<ServerPath> path_to(const wire::Ipv4& server, int tunnel_ifindex) const;
 
   // MTU, address, link up, routes, DNS. Stops at the first failure, leaving
   // undo_link() to remove what was done.

@@ -25,13 +25,13 @@ std::string one_line(std::string_view text) {
 }  // namespace
 
 Progress::Progress(std::string profile, int pipe_fd, bool debug)
-    : profile_(std::move(profile)), pipe_fd_(pipe_fd), debug_(debug) {
-  if (pipe_fd_ < 0) return;
+    : profile_(std::move(profile)), pipe_(pipe_fd), debug_(debug) {
+  if (!pipe_) return;
   // A write to a pipe whose `up` has gone raises SIGPIPE, and no send flag
   // avoids it on a pipe: the write's EPIPE is all we want to know.
   ::signal(SIGPIPE, SIG_IGN);
-  const int flags = ::fcntl(pipe_fd_, F_GETFL);
-  if (flags >= 0) ::fcntl(pipe_fd_, F_SETFL, flags | O_NONBLOCK);
+  const int flags = ::fcntl(pipe_.get(), F_GETFL);
+  if (flags >= 0) ::fcntl(pipe_.get(), F_SETFL, flags | O_NONBLOCK);
 }
 
 Progress::~Progress() {
@@ -40,7 +40,7 @@ Progress::~Progress() {
   // as it stands still for a second (stopped, or gone).
   while (pending_fd() >= 0) {
     const std::size_t before = backlog_bytes_ - front_sent_;
-    pollfd p{pipe_fd_, POLLOUT, 0};
+    pollfd p{pipe_.get(), POLLOUT, 0};
     if (::poll(&p, 1, 1000) <= 0) break;
     flush();
     if (pending_fd() >= 0 && backlog_bytes_ - front_sent_ == before) break;
@@ -61,7 +61,7 @@ void Progress::log(std::string_view level, std::string_view text) {
 
 void Progress::to_pipe(std::string_view kind, std::string_view text, Keep keep) {
   // Nothing follows the final line; after it the pipe closes.
-  if (pipe_fd_ < 0 || final_queued_) return;
+  if (!pipe_ || final_queued_) return;
   std::string line = std::string(kind) + " " + one_line(text) + "\n";
   backlog_bytes_ += line.size();
   backlog_.push_back({std::move(line), keep});
@@ -91,9 +91,9 @@ void Progress::trim(Keep below) {
 }
 
 void Progress::flush() {
-  while (pipe_fd_ >= 0 && !backlog_.empty()) {
+  while (pipe_ && !backlog_.empty()) {
     const std::string& line = backlog_.front().text;
-    const ssize_t n = ::write(pipe_fd_, line.data() + front_sent_, line.size() - front_sent_);
+    const ssize_t n = ::write(pipe_.get(), line.data() + front_sent_, line.size() - front_sent_);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
     if (n <= 0) {
@@ -112,8 +112,7 @@ void Progress::flush() {
 }
 
 void Progress::close_pipe() {
-  if (pipe_fd_ >= 0) ::close(pipe_fd_);
-  pipe_fd_ = -1;
+  pipe_.reset();
   backlog_.clear();
   backlog_bytes_ = 0;
   front_sent_ = 0;

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "daemon/exit_codes.hpp"
+#include "wire/fd.hpp"
 
 namespace pptpctl {
 
@@ -41,7 +42,7 @@ class Progress {
   void stopping(std::string_view why);
 
   // The pipe while lines wait to be written (poll it for POLLOUT), else -1.
-  int pending_fd() const { return backlog_.empty() ? -1 : pipe_fd_; }
+  int pending_fd() const { return backlog_.empty() ? -1 : pipe_.get(); }
   // Writes what the pipe takes now; closes it once the final line is out,
   // or when the `up` has gone.
   void flush();
@@ -63,7 +64,7 @@ class Progress {
   void close_pipe();
 
   std::string profile_;
-  int pipe_fd_;
+  wire::Fd pipe_;
   bool debug_;
   std::deque<Line> backlog_;
   std::size_t backlog_bytes_ = 0;

@@ -14,13 +14,13 @@
 #include <system_error>
 #include <thread>
 
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 namespace pptpctl {
 
 struct Resolver::Shared {
   std::string host;
-  kernel::Fd event;  // -1 for a literal
+  wire::Fd event;  // -1 for a literal
   mutable std::mutex mutex;
   std::optional<wire::Result<std::vector<in_addr>>> answer;  // guarded by mutex
 };

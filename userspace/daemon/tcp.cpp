@@ -9,14 +9,9 @@
 #include <cstring>
 
 #include "daemon/resolver.hpp"
+#include "kernel/in_addr.hpp"
 
 namespace pptpctl {
-
-std::string to_string(in_addr a) {
-  char buf[INET_ADDRSTRLEN] = {};
-  ::inet_ntop(AF_INET, &a, buf, sizeof buf);
-  return buf;
-}
 
 namespace {
 
@@ -48,8 +43,8 @@ bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadli
 std::string cannot_reach(const std::string& where, int err) { return "cannot reach " + where + ": " + why(err); }
 
 wire::Result<TcpDialer> TcpDialer::start(in_addr server, std::uint16_t port) {
-  const std::string where = to_string(server) + ":" + std::to_string(port);
-  kernel::Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const std::string where = wire::to_string(kernel::to_ipv4(server)) + ":" + std::to_string(port);
+  wire::Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return wire::Error::fatal(std::string("cannot create a TCP socket: ") + std::strerror(errno));
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
@@ -62,7 +57,7 @@ wire::Result<TcpDialer> TcpDialer::start(in_addr server, std::uint16_t port) {
   return TcpDialer(std::move(fd), server, port);
 }
 
-std::string TcpDialer::where() const { return to_string(server_) + ":" + std::to_string(port_); }
+std::string TcpDialer::where() const { return wire::to_string(kernel::to_ipv4(server_)) + ":" + std::to_string(port_); }
 
 wire::Result<TcpConnection> TcpDialer::finish() {
   if (!fd_) return wire::Error::fatal("cannot reach " + where() + ": the connection was already handed over");

@@ -8,13 +8,13 @@
 #include <cstdint>
 #include <string>
 
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 #include "wire/result.hpp"
 
 namespace pptpctl {
 
 struct TcpConnection {
-  kernel::Fd fd;
+  wire::Fd fd;
   in_addr local{};   // our source address: the PPTP socket binds to it
   in_addr server{};  // the address actually reached
 };
@@ -38,8 +38,8 @@ class TcpDialer {
   std::string where() const;
 
  private:
-  TcpDialer(kernel::Fd fd, in_addr server, std::uint16_t port) : fd_(std::move(fd)), server_(server), port_(port) {}
-  kernel::Fd fd_;
+  TcpDialer(wire::Fd fd, in_addr server, std::uint16_t port) : fd_(std::move(fd)), server_(server), port_(port) {}
+  wire::Fd fd_;
   in_addr server_{};
   std::uint16_t port_ = 0;
 };
@@ -52,7 +52,5 @@ std::string cannot_reach(const std::string& where, int err);
 // event loop; built on Resolver and TcpDialer.
 wire::Result<TcpConnection> connect_tcp(const std::string& server, std::uint16_t port,
                                         std::chrono::milliseconds timeout);
-
-std::string to_string(in_addr a);
 
 }  // namespace pptpctl

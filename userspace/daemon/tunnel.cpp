@@ -212,7 +212,7 @@ void Tunnel::on_link_up() {
   redial_.on_up();
   enter(Stage::Up);
   const auto* link = attempt_->link();
-  const std::string summary = "up: " + ppp::to_string(link->ip.local) + " peer " + ppp::to_string(link->ip.peer) +
+  const std::string summary = "up: " + wire::to_string(link->ip.local) + " peer " + wire::to_string(link->ip.peer) +
                               " on " + attempt_->unit().interface_name();
   // READY=1 and the waiting `up` belong to the first link only.
   if (!ever_up_) {
@@ -311,7 +311,7 @@ void Tunnel::check_path() {
     auto now = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
     if (now && *now == *path_) return;
     path_changed_ = true;
-    attempt_->fail(Exit::LinkLost, "the way to the server " + ppp::to_string(*server) + " changed (" +
+    attempt_->fail(Exit::LinkLost, "the way to the server " + wire::to_string(*server) + " changed (" +
                                        (now ? std::string("the route to it moved") : now.error().reason) + ")");
   } else if (stage_ == Stage::Reconnecting && next_attempt_ && last_target_) {
     // Waiting out a backoff: a way to the server that appeared or moved
@@ -321,7 +321,7 @@ void Tunnel::check_path() {
     auto now = network_.path_to(*last_target_, 0);
     const std::optional<ServerPath> way = now ? std::optional<ServerPath>(*now) : std::nullopt;
     if (way == waiting_path_ || !way) return;
-    progress_.info("the way to the server " + ppp::to_string(*last_target_) + " changed: redialling now");
+    progress_.info("the way to the server " + wire::to_string(*last_target_) + " changed: redialling now");
     next_attempt_ = Clock::now();
   }
 }
@@ -360,7 +360,7 @@ std::string Tunnel::status_json() const {
     j["next_attempt_s"] = nullptr;
   }
   auto routes = nlohmann::json::array();
-  for (const auto& r : profile_.routes) routes.push_back(config::to_string(r));
+  for (const auto& r : profile_.routes) routes.push_back(wire::to_string(r));
   j["routes"] = routes;
   j["default_route"] = profile_.default_route;
   if (attempt_) attempt_->describe(j);

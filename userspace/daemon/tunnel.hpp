@@ -20,8 +20,8 @@
 #include "daemon/network.hpp"
 #include "daemon/progress.hpp"
 #include "daemon/redial.hpp"
-#include "kernel/fd.hpp"
 #include "netlink/route_watch.hpp"
+#include "wire/fd.hpp"
 
 namespace pptpctl {
 
@@ -69,8 +69,8 @@ class Tunnel {
   Exit exit_ = Exit::Ok;
   std::string end_reason_;
 
-  kernel::Fd lock_;  // one daemon per profile, for as long as this one lives
-  kernel::Fd signals_;
+  wire::Fd lock_;  // one daemon per profile, for as long as this one lives
+  wire::Fd signals_;
   std::optional<ControlService> control_;
   NetworkSetup network_;
   RedialPolicy redial_;
@@ -88,7 +88,7 @@ class Tunnel {
   // while waiting to redial (a way back, or a new one, ends the wait).
   std::optional<netlink::RouteWatch> routes_;
   std::optional<ServerPath> path_;          // while up
-  std::optional<ppp::Ipv4> last_target_;     // the server address last dialled
+  std::optional<wire::Ipv4> last_target_;     // the server address last dialled
   std::optional<ServerPath> waiting_path_;  // while waiting; none: no way at all
   std::optional<TimePoint> path_check_;
   bool path_changed_ = false;

@@ -1,7 +1,9 @@
 #include "kernel/modules.hpp"
 
-// netinet/in.h (through sys_error.hpp) before linux/if_pppox.h, whose
-// linux/in.h then skips what glibc already defined.
+// netinet/in.h before linux/if_pppox.h, whose linux/in.h then skips what
+// glibc already defined.
+#include <netinet/in.h>
+
 #include "kernel/sys_error.hpp"
 
 #include <fcntl.h>
@@ -11,18 +13,18 @@
 #include <cerrno>
 #include <fstream>
 
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 
 namespace kernel {
 namespace {
 
 int open_ppp_errno() {
-  Fd fd(::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC));
+  wire::Fd fd(::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC));
   return fd.valid() ? 0 : errno;
 }
 
 int pptp_socket_errno() {
-  Fd fd(::socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP));
+  wire::Fd fd(::socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP));
   return fd.valid() ? 0 : errno;
 }
 

@@ -15,6 +15,7 @@
 #include "kernel/modules.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/hex.hpp"
 
 namespace kernel {
 namespace {
@@ -27,9 +28,9 @@ static_assert(kProtocolIp == PPP_IP);
 static_assert((PPPIOCGIDLE == PPPIOCGIDLE64 && sizeof(ppp_idle) == sizeof(ppp_idle64)) ||
               (PPPIOCGIDLE == PPPIOCGIDLE32 && sizeof(ppp_idle) == sizeof(ppp_idle32)));
 
-wire::Result<Fd> open_dev_ppp() {
+wire::Result<wire::Fd> open_dev_ppp() {
   int fd = ::open("/dev/ppp", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0) return Fd(fd);
+  if (fd >= 0) return wire::Fd(fd);
   int err = errno;
   switch (err) {
     case ENOENT:
@@ -130,7 +131,7 @@ wire::Result<PppUnit> PppUnit::create() {
 wire::Result<wire::Unit> PppUnit::rename(std::string_view name) {
   if (auto problem = interface_name_problem(name); !problem.empty()) return wire::Error::fatal(problem);
   if (name == name_) return wire::Unit{};
-  Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  wire::Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!sock) return wire::Error::fatal("cannot open a socket to rename " + name_ + ": " + errno_text(errno));
   ifreq ifr;
   std::memset(&ifr, 0, sizeof ifr);
@@ -169,7 +170,7 @@ wire::Result<wire::Unit> PppUnit::set_np_mode(std::uint16_t protocol, NpMode mod
   npi.mode = kernel_np_mode(mode);
   if (::ioctl(fd_.get(), PPPIOCSNPMODE, &npi) < 0)
     return wire::Error::fatal("cannot set " + name_ + " to " + np_mode_text(mode) + " packets of protocol " +
-                              call_id_text(protocol) + ": " + errno_text(errno));
+                              wire::hex16(protocol) + ": " + errno_text(errno));
   return wire::Unit{};
 }
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "kernel/fd.hpp"
 #include "kernel/frame_io.hpp"
 #include "kernel/mppe_option.hpp"
+#include "wire/fd.hpp"
 #include "wire/result.hpp"
 
 namespace kernel {
@@ -35,8 +35,8 @@ class PppChannel {
   void close() { fd_.reset(); }
 
  private:
-  explicit PppChannel(Fd fd) : fd_(std::move(fd)) {}
-  Fd fd_;
+  explicit PppChannel(wire::Fd fd) : fd_(std::move(fd)) {}
+  wire::Fd fd_;
 };
 
 // What the unit does with one network protocol's packets.
@@ -101,8 +101,8 @@ class PppUnit {
   void close() { fd_.reset(); }
 
  private:
-  explicit PppUnit(Fd fd) : fd_(std::move(fd)) {}
-  Fd fd_;
+  explicit PppUnit(wire::Fd fd) : fd_(std::move(fd)) {}
+  wire::Fd fd_;
   int unit_ = -1;
   unsigned index_ = 0;
   std::string name_;

@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <cstring>
 
+#include "kernel/in_addr.hpp"
 #include "kernel/sys_error.hpp"
+#include "wire/hex.hpp"
 
 namespace kernel {
 namespace {
@@ -59,7 +61,7 @@ wire::Result<PptpSocket> PptpSocket::open() {
     }
     return wire::Error::fatal("cannot open a PPTP socket: " + errno_text(err));
   }
-  return PptpSocket(Fd(fd));
+  return PptpSocket(wire::Fd(fd));
 }
 
 wire::Result<std::uint16_t> PptpSocket::bind(std::uint16_t call_id, in_addr local) {
@@ -70,10 +72,10 @@ wire::Result<std::uint16_t> PptpSocket::bind(std::uint16_t call_id, in_addr loca
     int err = errno;
     if (err == EBUSY) {
       if (call_id == 0) return wire::Error::fatal("the kernel has no free PPTP call ID left");
-      return wire::Error::fatal("call ID " + call_id_text(call_id) + " is already in use");
+      return wire::Error::fatal("call ID " + wire::hex16(call_id) + " is already in use");
     }
-    return wire::Error::fatal("cannot bind the PPTP socket to call ID " + call_id_text(call_id) + " at " +
-                              ipv4_text(local) + ": " + errno_text(err));
+    return wire::Error::fatal("cannot bind the PPTP socket to call ID " + wire::hex16(call_id) + " at " +
+                              wire::to_string(to_ipv4(local)) + ": " + errno_text(err));
   }
   AlignedAddress bound;
   socklen_t len = sizeof bound.bytes;
@@ -89,13 +91,13 @@ wire::Result<wire::Unit> PptpSocket::connect(std::uint16_t peer_call_id, in_addr
   AlignedAddress sa(pptp_address(peer_call_id, server));
   if (::connect(fd_.get(), sa.get(), sizeof sa.bytes) < 0) {
     int err = errno;
-    auto peer = "peer call ID " + call_id_text(peer_call_id) + " at " + ipv4_text(server);
+    auto peer = "peer call ID " + wire::hex16(peer_call_id) + " at " + wire::to_string(to_ipv4(server));
     switch (err) {
       case EALREADY:
         return wire::Error::fatal("another PPTP socket is already connected to " + peer);
       case EHOSTUNREACH:
       case ENETUNREACH:
-        return wire::Error::fatal("no route to the PPTP server " + ipv4_text(server) + " for GRE");
+        return wire::Error::fatal("no route to the PPTP server " + wire::to_string(to_ipv4(server)) + " for GRE");
       case EBUSY:
       case EISCONN:
         return wire::Error::fatal("the PPTP socket is already connected");

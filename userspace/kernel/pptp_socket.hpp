@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "kernel/fd.hpp"
+#include "wire/fd.hpp"
 #include "wire/result.hpp"
 
 namespace kernel {
@@ -33,8 +33,8 @@ class PptpSocket {
   void close() { fd_.reset(); }
 
  private:
-  explicit PptpSocket(Fd fd) : fd_(std::move(fd)) {}
-  Fd fd_;
+  explicit PptpSocket(wire::Fd fd) : fd_(std::move(fd)) {}
+  wire::Fd fd_;
   std::uint16_t call_id_ = 0;
 };
 

@@ -1,9 +1,6 @@
 #include "kernel/sys_error.hpp"
 
-#include <arpa/inet.h>
-
 #include <cctype>
-#include <cstdio>
 #include <cstring>
 
 namespace kernel {
@@ -20,16 +17,5 @@ std::string errno_text(int err) {
   return text;
 }
 
-std::string ipv4_text(in_addr addr) {
-  char buf[INET_ADDRSTRLEN] = {};
-  if (!inet_ntop(AF_INET, &addr, buf, sizeof buf)) return "?";
-  return buf;
-}
-
-std::string call_id_text(std::uint16_t id) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", static_cast<unsigned>(id));
-  return buf;
-}
 
 }  // namespace kernel

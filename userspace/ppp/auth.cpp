@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <bitset>
-#include <cstdio>
 
 #include "ppp/auth_text.hpp"
 #include "ppp/chap.hpp"
 #include "ppp/mschap.hpp"
 #include "ppp/mschapv2.hpp"
 #include "ppp/pap.hpp"
+#include "wire/hex.hpp"
 
 namespace ppp::auth {
 
@@ -64,12 +64,6 @@ FailureCategory mschap_category(unsigned error) {
     case 709: return FailureCategory::PasswordExpired;
   }
   return FailureCategory::Rejected;
-}
-
-std::string hex_id(std::uint8_t id) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%x", id);  // as describe_chap prints ids
-  return buf;
 }
 
 // CHAP-MD5, MS-CHAPv1 and MS-CHAPv2 share the packet flow; they differ in the
@@ -174,7 +168,7 @@ class ChapClient final : public Authenticator {
       return false;
     }
     if (p.id != id_) {
-      why = "CHAP verdict for id " + hex_id(p.id) + ", our Response was " + hex_id(id_);
+      why = "CHAP verdict for id " + wire::hex(p.id) + ", our Response was " + wire::hex(id_);
       return false;
     }
     return true;
@@ -301,7 +295,7 @@ class PapClient final : public Authenticator {
     if (p.code == PapCode::AuthRequest)
       return with_deadline(dropped("PAP Authenticate-Request from the server: we do not authenticate it"));
     if (state_ != State::Sent) return with_deadline(dropped("PAP verdict without a pending request"));
-    if (!sent_ids_.test(p.id)) return with_deadline(dropped("PAP verdict for id " + hex_id(p.id) + " we never sent"));
+    if (!sent_ids_.test(p.id)) return with_deadline(dropped("PAP verdict for id " + wire::hex(p.id) + " we never sent"));
     wipe(password_);
     switch (p.code) {
       case PapCode::AuthAck: {

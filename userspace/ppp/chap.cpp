@@ -2,9 +2,8 @@
 
 #include <nettle/md5.h>
 
-#include <cstdio>
-
 #include "ppp/auth_text.hpp"
+#include "wire/hex.hpp"
 
 namespace ppp::auth {
 
@@ -92,9 +91,7 @@ std::string describe_chap(wire::ByteView packet) {
   auto decoded = decode_chap(packet);
   if (!decoded) return "[CHAP malformed: " + decoded.error().reason + "]";
   const auto& p = *decoded;
-  char id[8];
-  std::snprintf(id, sizeof id, "0x%x", p.id);
-  std::string out = std::string("[CHAP ") + code_name(p.code) + " id=" + id;
+  std::string out = std::string("[CHAP ") + code_name(p.code) + " id=" + wire::hex(p.id);
   switch (p.code) {
     case ChapCode::Challenge:
     case ChapCode::Response:

@@ -1,13 +1,14 @@
 #include "ppp/describe.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "ppp/ccp.hpp"
 #include "ppp/frame.hpp"
 #include "ppp/ipcp.hpp"
 #include "ppp/lcp.hpp"
 #include "ppp/options.hpp"
+#include "wire/hex.hpp"
+#include "wire/ipv4.hpp"
 
 namespace ppp {
 
@@ -17,28 +18,10 @@ namespace {
 constexpr std::size_t kMaxHexBytes = 32;
 constexpr std::size_t kMaxTextBytes = 64;
 
-std::string hex_number(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", v);
-  return buf;
-}
-
-// "01 02 03", cut with "..." past kMaxHexBytes.
-std::string hex_bytes(wire::ByteView b) {
-  std::string s;
-  char buf[4];
-  for (std::size_t i = 0; i < std::min(b.size(), kMaxHexBytes); ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", b[i]);
-    if (i) s += ' ';
-    s += buf;
-  }
-  if (b.size() > kMaxHexBytes) s += " ...";
-  return s;
-}
+std::string hex_bytes(wire::ByteView b) { return wire::hex_dump(b, kMaxHexBytes); }
 
 std::string quoted(wire::ByteView b) {
   std::string s = "\"";
-  char buf[8];
   for (std::size_t i = 0; i < std::min(b.size(), kMaxTextBytes); ++i) {
     const auto c = b[i];
     if (c == '"' || c == '\\') {
@@ -47,16 +30,15 @@ std::string quoted(wire::ByteView b) {
     } else if (c >= 0x20 && c < 0x7F) {
       s += static_cast<char>(c);
     } else {
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      s += buf;
+      s += "\\x" + wire::hex_byte(c);
     }
   }
   if (b.size() > kMaxTextBytes) s += "...";
   return s + "\"";
 }
 
-std::string address(wire::ByteView v) { return std::to_string(v[0]) + "." + std::to_string(v[1]) + "." +
-                                               std::to_string(v[2]) + "." + std::to_string(v[3]); }
+// The first four bytes of v, which the caller has checked are there.
+std::string address(wire::ByteView v) { return wire::to_string(wire::Ipv4{v[0], v[1], v[2], v[3]}); }
 
 std::string raw_option(const Option& o) {
   wire::Writer w;
@@ -71,7 +53,7 @@ std::string lcp_option_text(const Option& o) {
       if (n == 2) return "<mru " + std::to_string(option_u16(o)) + ">";
       break;
     case lcp_option::Accm:
-      if (n == 4) return "<asyncmap " + hex_number(option_u32(o)) + ">";
+      if (n == 4) return "<asyncmap " + wire::hex(option_u32(o)) + ">";
       break;
     case lcp_option::AuthProtocol: {
       if (n < 2) break;
@@ -83,16 +65,16 @@ std::string lcp_option_text(const Option& o) {
           case chap_algorithm::MsChapV2: return "<auth chap MS-v2>";
           case chap_algorithm::MsChapV1: return "<auth chap MS>";
           case chap_algorithm::Md5: return "<auth chap MD5>";
-          default: return "<auth chap " + hex_number(o.value[2]) + ">";  // a byte from the wire
+          default: return "<auth chap " + wire::hex(o.value[2]) + ">";  // a byte from the wire
         }
       }
-      return "<auth " + hex_number(p) + (n > 2 ? " " + hex_bytes(o.value.subspan(2)) : "") + ">";
+      return "<auth " + wire::hex(p) + (n > 2 ? " " + hex_bytes(o.value.subspan(2)) : "") + ">";
     }
     case lcp_option::QualityProtocol:
-      if (n >= 2) return "<quality " + hex_number(option_u16(o)) + ">";
+      if (n >= 2) return "<quality " + wire::hex(option_u16(o)) + ">";
       break;
     case lcp_option::MagicNumber:
-      if (n == 4) return "<magic " + hex_number(option_u32(o)) + ">";
+      if (n == 4) return "<magic " + wire::hex(option_u32(o)) + ">";
       break;
     case lcp_option::Pfc:
       if (n == 0) return "<pcomp>";
@@ -101,7 +83,7 @@ std::string lcp_option_text(const Option& o) {
       if (n == 0) return "<accomp>";
       break;
     case lcp_option::Callback:
-      if (n >= 1) return "<callback " + hex_number(o.value[0]) + ">";
+      if (n >= 1) return "<callback " + wire::hex(o.value[0]) + ">";
       break;
     case lcp_option::Mrru:
       if (n == 2) return "<mrru " + std::to_string(option_u16(o)) + ">";
@@ -124,7 +106,7 @@ std::string ipcp_option_text(const Option& o) {
     case ipcp_option::IpCompression:
       if (n >= 2) {
         const auto p = option_u16(o);
-        return p == 0x002D ? "<compress VJ>" : "<compress " + hex_number(p) + ">";
+        return p == 0x002D ? "<compress VJ>" : "<compress " + wire::hex(p) + ">";
       }
       break;
     case ipcp_option::IpAddress:
@@ -158,7 +140,7 @@ std::string ccp_option_text(const Option& o) {
       std::string s = "<mppe" + flag(mppe_bit::H, 'H') + flag(mppe_bit::M, 'M') + flag(mppe_bit::S, 'S') +
                       flag(mppe_bit::L, 'L') + flag(mppe_bit::D, 'D') + flag(mppe_bit::C, 'C');
       const auto known = mppe_bit::H | mppe_bit::M | mppe_bit::S | mppe_bit::L | mppe_bit::D | mppe_bit::C;
-      if (v & ~known) s += " +" + hex_number(v & ~known);
+      if (v & ~known) s += " +" + wire::hex(v & ~known);
       return s + ">";
     }
     case ccp_option::Deflate:
@@ -189,11 +171,11 @@ std::string code_name(std::uint16_t protocol, std::uint8_t c) {
   if (c >= 1 && c <= ncp_last) return kNames[c];
   if (protocol == proto::CCP && c == code::ResetReq) return "ResetReq";
   if (protocol == proto::CCP && c == code::ResetAck) return "ResetAck";
-  return "code=" + hex_number(c);
+  return "code=" + wire::hex(c);
 }
 
 std::string header(std::uint16_t protocol, const std::string& what, std::uint8_t id) {
-  return "[" + protocol_name(protocol) + " " + what + " id=" + hex_number(id);
+  return "[" + protocol_name(protocol) + " " + what + " id=" + wire::hex(id);
 }
 
 std::string malformed(std::uint16_t protocol, wire::ByteView packet) {
@@ -214,7 +196,7 @@ std::string protocol_name(std::uint16_t protocol) {
     case proto::PAP: return "PAP";
     case proto::CHAP: return "CHAP";
     case proto::EAP: return "EAP";
-    default: return "proto=" + hex_number(protocol);  // a number from the wire
+    default: return "proto=" + wire::hex(protocol);  // a number from the wire
   }
 }
 
@@ -257,7 +239,7 @@ std::string describe_control(std::uint16_t protocol, wire::ByteView packet) {
     }
     if ((p->code == code::EchoReq || p->code == code::EchoReply || p->code == code::DiscardReq) &&
         p->data.size() >= 4) {
-      s += " magic=" + hex_number(r.u32());
+      s += " magic=" + wire::hex(r.u32());
       if (!r.empty()) s += " " + hex_bytes(r.rest());
       return s + "]";
     }
@@ -270,7 +252,7 @@ std::string describe_chap(wire::ByteView packet) {
   auto p = decode_packet(packet);
   if (!p) return malformed(proto::CHAP, packet);
   static constexpr const char* kNames[] = {nullptr, "Challenge", "Response", "Success", "Failure"};
-  std::string s = header(proto::CHAP, p->code >= 1 && p->code <= 4 ? kNames[p->code] : "code=" + hex_number(p->code),
+  std::string s = header(proto::CHAP, p->code >= 1 && p->code <= 4 ? kNames[p->code] : "code=" + wire::hex(p->code),
                          p->id);
   wire::Reader r(p->data);
   if (p->code == 1 || p->code == 2) {
@@ -288,7 +270,7 @@ std::string describe_pap(wire::ByteView packet) {
   auto p = decode_packet(packet);
   if (!p) return malformed(proto::PAP, packet);
   static constexpr const char* kNames[] = {nullptr, "AuthReq", "AuthAck", "AuthNak"};
-  std::string s = header(proto::PAP, p->code >= 1 && p->code <= 3 ? kNames[p->code] : "code=" + hex_number(p->code),
+  std::string s = header(proto::PAP, p->code >= 1 && p->code <= 3 ? kNames[p->code] : "code=" + wire::hex(p->code),
                          p->id);
   wire::Reader r(p->data);
   if (p->code == 1) {
@@ -307,7 +289,7 @@ std::string describe_eap(wire::ByteView packet) {
   auto p = decode_packet(packet);
   if (!p) return malformed(proto::EAP, packet);
   static constexpr const char* kNames[] = {nullptr, "Request", "Response", "Success", "Failure"};
-  std::string s = header(proto::EAP, p->code >= 1 && p->code <= 4 ? kNames[p->code] : "code=" + hex_number(p->code),
+  std::string s = header(proto::EAP, p->code >= 1 && p->code <= 4 ? kNames[p->code] : "code=" + wire::hex(p->code),
                          p->id);
   if ((p->code == 1 || p->code == 2) && !p->data.empty()) s += " type=" + std::to_string(p->data[0]);
   return s + "]";

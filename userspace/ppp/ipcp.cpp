@@ -4,18 +4,13 @@
 
 namespace ppp {
 
-std::string to_string(const Ipv4& a) {
-  return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." +
-         std::to_string(a[3]);
-}
-
 namespace {
 
-constexpr Ipv4 kZero{};
+constexpr wire::Ipv4 kZero{};
 
-std::optional<Ipv4> read_address(const Option& o) {
+std::optional<wire::Ipv4> read_address(const Option& o) {
   if (o.value.size() != 4) return std::nullopt;
-  return Ipv4{o.value[0], o.value[1], o.value[2], o.value[3]};
+  return wire::Ipv4{o.value[0], o.value[1], o.value[2], o.value[3]};
 }
 
 }  // namespace
@@ -89,7 +84,7 @@ wire::Result<wire::Unit> Ipcp::check_opened() {
   outcome_ = {};
   outcome_.local = address.value;
   outcome_.peer = peer_address_;
-  auto take = [](const Wish& w) -> std::optional<Ipv4> {
+  auto take = [](const Wish& w) -> std::optional<wire::Ipv4> {
     if (!w.ask || w.value == kZero) return std::nullopt;
     return w.value;
   };

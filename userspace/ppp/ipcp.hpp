@@ -9,11 +9,9 @@
 #include <string>
 
 #include "ppp/fsm.hpp"
+#include "wire/ipv4.hpp"
 
 namespace ppp {
-
-using Ipv4 = std::array<std::uint8_t, 4>;  // network order, as on the wire
-std::string to_string(const Ipv4& a);
 
 namespace ipcp_option {
 inline constexpr std::uint8_t IpAddresses = 1;  // deprecated
@@ -33,9 +31,9 @@ struct IpcpConfig {
 
 // What was agreed, valid after an Up event.
 struct IpcpOutcome {
-  Ipv4 local{};
-  Ipv4 peer{};  // 0.0.0.0 if the server did not say
-  std::optional<Ipv4> dns1, dns2, wins1, wins2;
+  wire::Ipv4 local{};
+  wire::Ipv4 peer{};  // 0.0.0.0 if the server did not say
+  std::optional<wire::Ipv4> dns1, dns2, wins1, wins2;
 };
 
 class Ipcp final : private OptionsPolicy {
@@ -58,7 +56,7 @@ class Ipcp final : private OptionsPolicy {
   struct Wish {
     std::uint8_t type = 0;
     bool ask = false;
-    Ipv4 value{};
+    wire::Ipv4 value{};
   };
 
   void reset() override;
@@ -74,7 +72,7 @@ class Ipcp final : private OptionsPolicy {
   IpcpConfig config_;
   Fsm fsm_;
   std::array<Wish, 5> wishes_{};  // address, dns1, wins1, dns2, wins2
-  Ipv4 peer_address_{};
+  wire::Ipv4 peer_address_{};
   IpcpOutcome outcome_;
 };
 

@@ -1,7 +1,8 @@
 #include "ppp/lcp.hpp"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "wire/hex.hpp"
 
 namespace ppp {
 
@@ -300,13 +301,11 @@ bool Lcp::extra(Fsm& fsm, const Packet& p, TimePoint now, Output& out) {
         out.discarded = "LCP: Protocol-Reject while not open";
         return true;
       }
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%04x", rejected);
       if (rejected == proto::LCP) {
         fsm.rxj(true, "LCP: the peer rejected LCP itself", now, out);
       } else {
         out.events.push_back({LayerEvent::Kind::ProtocolRejected,
-                              std::string("LCP: the peer rejected protocol ") + hex, rejected});
+                              "LCP: the peer rejected protocol " + wire::hex16(rejected), rejected});
         fsm.rxj(false, {}, now, out);
       }
       return true;

@@ -1,8 +1,8 @@
 #include "ppp/pap.hpp"
 
-#include <cstdio>
 
 #include "ppp/auth_text.hpp"
+#include "wire/hex.hpp"
 
 namespace ppp::auth {
 
@@ -74,8 +74,7 @@ std::string describe_pap(wire::ByteView packet) {
   auto decoded = decode_pap(packet);
   if (!decoded) return "[PAP malformed: " + decoded.error().reason + "]";
   auto& p = *decoded;
-  char id[8];
-  std::snprintf(id, sizeof id, "0x%x", p.id);
+  const std::string id = wire::hex(p.id);
   std::string out;
   switch (p.code) {
     case PapCode::AuthRequest:

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "pptp/codes.hpp"
+#include "wire/hex.hpp"
 
 namespace pptp {
 namespace {
@@ -23,13 +24,6 @@ std::string seconds(Clock::duration d) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
   return std::to_string(ms) + " ms";
-}
-
-std::string hex16(std::uint16_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s = "0x";
-  for (int shift = 12; shift >= 0; shift -= 4) s += kDigits[(v >> shift) & 0xF];
-  return s;
 }
 
 std::string while_text(Control::State s) {
@@ -258,8 +252,8 @@ void Control::on_sccrp(const Sccrp& m, TimePoint now) {
 void Control::on_ocrp(const Ocrp& m, TimePoint now) {
   if (m.peer_call_id != config_.call_id) {
     return fail(FailureCategory::ProtocolError,
-                "server answered a call we did not place (its OCRP names call " + hex16(m.peer_call_id) +
-                    ", ours is " + hex16(config_.call_id) + ")",
+                "server answered a call we did not place (its OCRP names call " + wire::hex16(m.peer_call_id) +
+                    ", ours is " + wire::hex16(config_.call_id) + ")",
                 true);
   }
   if (m.result != 1) {
@@ -276,7 +270,7 @@ void Control::on_ocrp(const Ocrp& m, TimePoint now) {
 
 void Control::on_cdn(const Cdn& m, TimePoint now) {
   if (!is_our_call(m.call_id)) {
-    fx_.notes.push_back("ignored a CDN for call " + hex16(m.call_id) + ", which is not ours");
+    fx_.notes.push_back("ignored a CDN for call " + wire::hex16(m.call_id) + ", which is not ours");
     return;
   }
   const std::string sentence = call_disconnected_sentence(m.result, m.error, m.cause_code);

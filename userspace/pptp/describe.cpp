@@ -3,22 +3,10 @@
 #include <cstdint>
 
 #include "pptp/codes.hpp"
+#include "wire/hex.hpp"
 
 namespace pptp {
 namespace {
-
-std::string hex(std::uint32_t v, int min_digits) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (int shift = 28; shift >= 0; shift -= 4) {
-    auto nibble = (v >> shift) & 0xF;
-    if (out.empty() && nibble == 0 && shift >= 4 * min_digits) continue;
-    out += kDigits[nibble];
-  }
-  return "0x" + out;
-}
-
-std::string id16(std::uint16_t v) { return hex(v, 4); }
 
 std::string quoted(const std::string& s) {
   std::string out = "\"";
@@ -29,7 +17,7 @@ std::string quoted(const std::string& s) {
     } else if (c >= 0x20 && c < 0x7F) {
       out += static_cast<char>(c);
     } else {
-      out += "\\x" + hex(c, 2).substr(2);
+      out += "\\x" + wire::hex_byte(c);
     }
   }
   return out + "\"";
@@ -49,69 +37,69 @@ std::string cause_part(std::uint16_t cause) {
 }
 
 std::string body(const Sccrq& m) {
-  return " version=" + hex(m.protocol_version, 4) + " framing=" + hex(m.framing_capabilities, 1) +
-         " bearer=" + hex(m.bearer_capabilities, 1) + " channels=" + std::to_string(m.maximum_channels) +
-         " firmware=" + hex(m.firmware_revision, 1) + " host=" + quoted(m.hostname) + " vendor=" + quoted(m.vendor);
+  return " version=" + wire::hex(m.protocol_version, 4) + " framing=" + wire::hex(m.framing_capabilities, 1) +
+         " bearer=" + wire::hex(m.bearer_capabilities, 1) + " channels=" + std::to_string(m.maximum_channels) +
+         " firmware=" + wire::hex(m.firmware_revision, 1) + " host=" + quoted(m.hostname) + " vendor=" + quoted(m.vendor);
 }
 std::string body(const Sccrp& m) {
-  return " version=" + hex(m.protocol_version, 4) + " result=" + coded(m.result, sccrp_result_name(m.result)) +
-         error_part(m.error) + " framing=" + hex(m.framing_capabilities, 1) +
-         " bearer=" + hex(m.bearer_capabilities, 1) + " channels=" + std::to_string(m.maximum_channels) +
-         " firmware=" + hex(m.firmware_revision, 1) + " host=" + quoted(m.hostname) + " vendor=" + quoted(m.vendor);
+  return " version=" + wire::hex(m.protocol_version, 4) + " result=" + coded(m.result, sccrp_result_name(m.result)) +
+         error_part(m.error) + " framing=" + wire::hex(m.framing_capabilities, 1) +
+         " bearer=" + wire::hex(m.bearer_capabilities, 1) + " channels=" + std::to_string(m.maximum_channels) +
+         " firmware=" + wire::hex(m.firmware_revision, 1) + " host=" + quoted(m.hostname) + " vendor=" + quoted(m.vendor);
 }
 std::string body(const StopCcrq& m) { return " reason=" + coded(m.reason, stop_reason_name(m.reason)); }
 std::string body(const StopCcrp& m) {
   return " result=" + coded(m.result, stop_result_name(m.result)) + error_part(m.error);
 }
-std::string body(const EchoRequest& m) { return " id=" + hex(m.identifier, 8); }
+std::string body(const EchoRequest& m) { return " id=" + wire::hex(m.identifier, 8); }
 std::string body(const EchoReply& m) {
-  return " id=" + hex(m.identifier, 8) + " result=" + coded(m.result, echo_result_name(m.result)) +
+  return " id=" + wire::hex(m.identifier, 8) + " result=" + coded(m.result, echo_result_name(m.result)) +
          error_part(m.error);
 }
 std::string body(const Ocrq& m) {
-  std::string s = " call=" + id16(m.call_id) + " serial=" + std::to_string(m.call_serial) +
+  std::string s = " call=" + wire::hex16(m.call_id) + " serial=" + std::to_string(m.call_serial) +
                   " bps=" + std::to_string(m.minimum_bps) + ".." + std::to_string(m.maximum_bps) +
-                  " bearer=" + hex(m.bearer_type, 1) + " framing=" + hex(m.framing_type, 1) +
+                  " bearer=" + wire::hex(m.bearer_type, 1) + " framing=" + wire::hex(m.framing_type, 1) +
                   " window=" + std::to_string(m.receive_window) + " delay=" + std::to_string(m.processing_delay);
   if (!m.phone_number.empty()) s += " phone=" + quoted(m.phone_number);
   if (!m.subaddress.empty()) s += " subaddress=" + quoted(m.subaddress);
   return s;
 }
 std::string body(const Ocrp& m) {
-  return " call=" + id16(m.call_id) + " peer-call=" + id16(m.peer_call_id) +
+  return " call=" + wire::hex16(m.call_id) + " peer-call=" + wire::hex16(m.peer_call_id) +
          " result=" + coded(m.result, ocrp_result_name(m.result)) + error_part(m.error) + cause_part(m.cause_code) +
          " speed=" + std::to_string(m.connect_speed) + " window=" + std::to_string(m.receive_window);
 }
 std::string body(const Icrq& m) {
-  return " call=" + id16(m.call_id) + " serial=" + std::to_string(m.call_serial) +
-         " bearer=" + hex(m.bearer_type, 1) + " dialed=" + quoted(m.dialed_number) +
+  return " call=" + wire::hex16(m.call_id) + " serial=" + std::to_string(m.call_serial) +
+         " bearer=" + wire::hex(m.bearer_type, 1) + " dialed=" + quoted(m.dialed_number) +
          " dialing=" + quoted(m.dialing_number);
 }
 std::string body(const Icrp& m) {
-  return " call=" + id16(m.call_id) + " peer-call=" + id16(m.peer_call_id) +
+  return " call=" + wire::hex16(m.call_id) + " peer-call=" + wire::hex16(m.peer_call_id) +
          " result=" + coded(m.result, icrp_result_name(m.result)) + error_part(m.error) +
          " window=" + std::to_string(m.receive_window);
 }
 std::string body(const Iccn& m) {
-  return " peer-call=" + id16(m.peer_call_id) + " speed=" + std::to_string(m.connect_speed) +
-         " window=" + std::to_string(m.receive_window) + " framing=" + hex(m.framing_type, 1);
+  return " peer-call=" + wire::hex16(m.peer_call_id) + " speed=" + std::to_string(m.connect_speed) +
+         " window=" + std::to_string(m.receive_window) + " framing=" + wire::hex(m.framing_type, 1);
 }
-std::string body(const Ccrq& m) { return " call=" + id16(m.call_id); }
+std::string body(const Ccrq& m) { return " call=" + wire::hex16(m.call_id); }
 std::string body(const Cdn& m) {
-  std::string s = " call=" + id16(m.call_id) + " result=" + coded(m.result, cdn_result_name(m.result)) +
+  std::string s = " call=" + wire::hex16(m.call_id) + " result=" + coded(m.result, cdn_result_name(m.result)) +
                   error_part(m.error) + cause_part(m.cause_code);
   if (!m.call_statistics.empty()) s += " stats=" + quoted(m.call_statistics);
   return s;
 }
 std::string body(const Wen& m) {
-  return " peer-call=" + id16(m.peer_call_id) + " crc=" + std::to_string(m.crc_errors) +
+  return " peer-call=" + wire::hex16(m.peer_call_id) + " crc=" + std::to_string(m.crc_errors) +
          " framing=" + std::to_string(m.framing_errors) + " hw-overruns=" + std::to_string(m.hardware_overruns) +
          " buf-overruns=" + std::to_string(m.buffer_overruns) + " timeouts=" + std::to_string(m.timeout_errors) +
          " alignment=" + std::to_string(m.alignment_errors);
 }
 std::string body(const Sli& m) {
-  return " peer-call=" + id16(m.peer_call_id) + " send-accm=" + hex(m.send_accm, 8) +
-         " recv-accm=" + hex(m.receive_accm, 8);
+  return " peer-call=" + wire::hex16(m.peer_call_id) + " send-accm=" + wire::hex(m.send_accm, 8) +
+         " recv-accm=" + wire::hex(m.receive_accm, 8);
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 #pragma once
 // A move-only owner of one file descriptor: the kernel ties real state to fds
-// (a PPP unit lives exactly as long as its /dev/ppp fd), so who closes what,
-// and when, has to be visible in the types.
+// (a PPP unit lives exactly as long as its /dev/ppp fd, a lock as long as its
+// file), so who closes what, and when, has to be visible in the types. The
+// one owner for every layer: kernel/, daemon/, cli/, netlink/, config/.
 #include <unistd.h>
 
 #include <utility>
 
-namespace kernel {
+namespace wire {
 
 class Fd {
  public:
@@ -34,9 +35,16 @@ class Fd {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
   }
+  // Closes now and returns close()'s result (0 when nothing was held), for
+  // the success path of a file just written: NFS and quota errors surface
+  // only here.
+  int close() {
+    if (fd_ < 0) return 0;
+    return ::close(std::exchange(fd_, -1));
+  }
 
  private:
   int fd_ = -1;
 };
 
-}  // namespace kernel
+}  // namespace wire
