@@ -357,17 +357,33 @@ rec_dead_lines() {
   esac
 }
 
-# Drops GRE and PPTP's TCP (port 1723) both ways in this VM: the path to the
-# server is gone, but nothing local tells either client so.
+# The server VM's recovery service (recovery-server.sh): sends a command,
+# prints the one-line answer.
+ask_recovery() {
+  local line=""
+  { echo "$*" >&3; read -r -t 60 line <&3; } 3<>"/dev/tcp/$SRV_IP/$RECOVERY_PORT" 2>/dev/null
+  echo "$line"
+}
+# Cuts the path both ways: GRE and PPTP's TCP (port 1723) dropped as they
+# arrive, here first (from then on the client hears nothing from the
+# server), then in the server VM. Input hooks only: an output drop would fail
+# the client's own sends (EPERM) and so tell it, and a cut path tells nobody.
+# CUT is the moment this VM's rule is in.
 cut_path() {
-  nft -f - <<'NFT'
+  nft -f - <<'NFT' || return 1
 table inet bench_cut {
-  chain in { type filter hook input priority -100; policy accept; meta l4proto gre drop; tcp sport 1723 drop; tcp dport 1723 drop; }
-  chain out { type filter hook output priority -100; policy accept; meta l4proto gre drop; tcp sport 1723 drop; tcp dport 1723 drop; }
+  chain in { type filter hook input priority -100; policy accept; meta l4proto gre drop; tcp sport 1723 drop; }
 }
 NFT
+  CUT=$(bench_now)
+  [ "$(ask_recovery cut)" = cut ]
 }
-heal_path() { nft delete table inet bench_cut; }
+heal_path() {
+  local ok=0
+  nft delete table inet bench_cut 2>/dev/null || ok=1
+  [ "$(ask_recovery heal)" = healed ] || ok=1
+  return $ok
+}
 
 # Polls with short pings through the tunnel until one answers, for at most
 # $1 s. With no tunnel there is no route and ping fails at once.
@@ -384,10 +400,10 @@ wait_ping() {
 # returns once pptpd listens, with RESTARTED set to that moment (this VM's
 # clock).
 server_restart() {
-  local line=""
-  { echo "$RESTART_GAP" >&3; read -r -t 60 line <&3; } 3<>"/dev/tcp/$SRV_IP/$RESTART_PORT" 2>/dev/null
+  local line
+  line=$(ask_recovery restart "$RESTART_GAP")
   RESTARTED=$(bench_now)
-  [ "$line" = listening ] || { RESTART_ERROR=${line:-no answer within 60 s}; return 1; }
+  [ "$line" = listening ] || { RESTART_ERROR=${line:-no answer from $SRV_IP:$RECOVERY_PORT within 60 s}; return 1; }
 }
 
 # RECOVERY rounds: up; cut the path and time until the client says the link
@@ -406,12 +422,12 @@ recovery() {
       return 1
     fi
     n0=$(rec_dead_lines "$kind")
-    cut_path || { problem "nft could not cut the path"; rec_down "$kind"; return 1; }
-    t0=$(bench_now)
+    cut_path || { problem "nft could not cut the path (in the client or the server VM)"; heal_path; rec_down "$kind"; return 1; }
+    t0=$CUT
     end=$((SECONDS + 60))
     while [ "$(rec_dead_lines "$kind")" = "$n0" ] && [ $SECONDS -lt $end ]; do sleep 0.05; done
     t=$(bench_elapsed "$t0")
-    heal_path
+    heal_path || { problem "nft could not heal the path"; rec_down "$kind"; return 1; }
     if [ "$(rec_dead_lines "$kind")" = "$n0" ]; then
       problem "$who did not notice the cut path within 60 s (round $i)"
     else
@@ -425,7 +441,7 @@ recovery() {
       return 1
     fi
     if ! server_restart; then
-      problem "the server VM did not restart PoPToP: ${RESTART_ERROR:-no connection to $SRV_IP:$RESTART_PORT}"
+      problem "the server VM did not restart PoPToP: $RESTART_ERROR"
       rec_down "$kind"
       return 1
     fi
@@ -503,14 +519,16 @@ cpu_at_load bare $SRV_IP
 
 for kind in ref ctl; do scale $kind; done
 
-# nft loads its modules on first use; that belongs to no measurement.
+# nft loads its modules on first use (in both VMs); that belongs to no
+# measurement.
 if cut_path && heal_path; then
   for kind in ref ctl; do
     bench_log "$(name_of "$kind"): recovery, $RECOVERY round(s) of path cut and server restart"
     recovery $kind
   done
 else
-  problem "nft cannot cut the path in the client VM: no recovery figures"
+  heal_path
+  problem "nft cannot cut the path (in the client or the server VM): no recovery figures"
 fi
 
 if [ -s "$PROBLEMS" ]; then
