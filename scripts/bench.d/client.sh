@@ -381,10 +381,10 @@ NFT
   [ "$(ask_recovery cut)" = cut ]
 }
 heal_path() {
-  local ok=0
-  nft delete table inet bench_cut 2>/dev/null || ok=1
-  [ "$(ask_recovery heal)" = healed ] || ok=1
-  return $ok
+  local rc=0
+  nft delete table inet bench_cut 2>/dev/null || rc=1
+  [ "$(ask_recovery heal)" = healed ] || rc=1
+  return $rc
 }
 
 # Polls with short pings through the tunnel until one answers, for at most
