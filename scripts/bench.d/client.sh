@@ -7,10 +7,11 @@
 
 # Every iperf3 figure is the median of REPEATS runs: the host's other work
 # and PoPToP's losses (below) make single runs swing by a factor of two.
+# RECOVERY: how many path cuts and server restarts per client.
 if [ "$BENCH_QUICK" = 1 ]; then
-  CYCLES=2 SECS=3 SCALE=3 REPEATS=1
+  CYCLES=2 SECS=3 SCALE=3 REPEATS=1 RECOVERY=1
 else
-  CYCLES=5 SECS=8 SCALE=20 REPEATS=3
+  CYCLES=5 SECS=8 SCALE=20 REPEATS=3 RECOVERY=3
 fi
 PPTPCTL=$BENCH_PPTPCTL
 export PPTPCTL_CONFIG_DIR=/etc/pptpctl
@@ -77,6 +78,18 @@ measure() {
   RETR=$(echo "$out" | jq -r '.end.sum_sent.retransmits // 0')
   CLI_BUSY=$(busy_pct "$c0" "$c1")
   SRV_BUSY=$(busy_pct "$s0" "$s1")
+}
+
+# fig_spread KEY SAMPLE...: KEY_samples, and KEY_median, _min and _max (two
+# decimals).
+fig_spread() {
+  local key=$1 line
+  shift
+  fig "${key}_samples" "$(IFS=,; echo "$*")"
+  printf '%s\n' "$@" | sort -g | awk -v k="$key" '{ v[NR] = $1 }
+    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          printf "%s_median=%.2f\n%s_min=%.2f\n%s_max=%.2f\n", k, m, k, v[1], k, v[NR] }' \
+    | while IFS= read -r line; do fig "${line%%=*}" "${line#*=}"; done
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -148,13 +161,14 @@ ref_down_all() {
 
 # --- pptpctl: same server, same user, defaults (MS-CHAPv2, MPPE-128
 # stateless, MTU 1400), no DNS and no routes, like the pppd side.
+# ctl_profile NAME [MORE_JSON_MEMBERS]
 ctl_profile() {
   mkdir -p /etc/pptpctl
   printf '%s\n' "$BENCH_PASSWORD" >"/etc/pptpctl/$1.secret"
   chmod 600 "/etc/pptpctl/$1.secret"
   cat >"/etc/pptpctl/$1.json" <<JSON
 { "server": "$SRV_IP", "username": "$BENCH_USER", "password_file": "$1.secret",
-  "dns": {"use_peer": false}, "connect_timeout_s": 120 }
+  "dns": {"use_peer": false}, "connect_timeout_s": 120${2:+, $2} }
 JSON
 }
 ctl_up() { timeout 150 "$PPTPCTL" up "$1" >>"$LOGS/pptpctl-up.log" 2>&1; }
@@ -205,12 +219,10 @@ connect_cycles() {
     bench_log "$(name_of "$kind"): up in ${t}s"
     [ "$i" -lt "$CYCLES" ] && bring_down "$kind" ""
   done
-  ping -c 1 -W 5 $SRV_TUN_IP >/dev/null || { problem "$(name_of "$kind"): no ping reply from $SRV_TUN_IP through $iface"; return 1; }
-  fig "${kind}_connect_samples" "$(IFS=,; echo "${samples[*]}")"
-  printf '%s\n' "${samples[@]}" | sort -n | awk -v k="$kind" '{ v[NR] = $1 }
-    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-          printf "%s_connect_median=%.2f\n%s_connect_min=%.2f\n%s_connect_max=%.2f\n", k, m, k, v[1], k, v[NR] }' \
-    | while IFS= read -r line; do fig "${line%%=*}" "${line#*=}"; done
+  # -w: one echo a second until one answers. A single echo can beat the
+  # server's pppd to its own address (it logs IPCP up after the client does).
+  ping -c 1 -w 10 $SRV_TUN_IP >/dev/null || { problem "$(name_of "$kind"): no ping reply from $SRV_TUN_IP through $iface"; return 1; }
+  fig_spread "${kind}_connect" "${samples[@]}"
 }
 
 # Throughput both ways at full speed; "bare" for the link without a tunnel.
@@ -309,6 +321,146 @@ scale() {
   esac
 }
 
+# --- Recovery. Both clients send an LCP echo every ECHO_S seconds and call
+# the link dead after ECHO_FAILS unanswered, and redial 1 s after any
+# failure, again and again: pppd with `persist holdoff 1` (and `maxfail 0`:
+# the shared options' `maxfail 1` would end it at the first refused redial),
+# pptpctl with a reconnect delay of 1 s capped at 1 s (its default backoff
+# would double the wait on each refused redial while the server is away).
+ECHO_S=2 ECHO_FAILS=3
+# How long the server stays dead before it comes back: both clients have
+# noticed by then and are redialling.
+RESTART_GAP=3
+REC_CTL_JSON="\"lcp_echo\": {\"interval_s\": $ECHO_S, \"failures\": $ECHO_FAILS}, \"reconnect\": {\"enabled\": true, \"delay_s\": 1, \"max_delay_s\": 1}"
+REF_REC_LOG=$LOGS/client-pppd.log
+CTL_REC_LOG=/run/pptpctl/rec.log
+
+rec_up() {
+  case $1 in
+    ref) timeout 150 pppd pty "pptp $SRV_IP --nolaunchpppd --loglevel 0" file /etc/ppp/options.bench \
+           lcp-echo-interval $ECHO_S lcp-echo-failure $ECHO_FAILS persist holdoff 1 maxfail 0 \
+           ifname pptp-rec linkname rec updetach >>"$LOGS/client.log" 2>&1 ;;
+    ctl) ctl_up rec ;;
+  esac
+}
+rec_down() {
+  case $1 in
+    ref) ref_down_all ;;
+    ctl) ctl_down rec ;;
+  esac
+}
+# The client's own word that the link is dead: pppd's LCP echo verdict (or a
+# hangup from pptp), pptpctl's "link lost" line. Prints how many such lines
+# its log holds.
+rec_dead_lines() {
+  case $1 in
+    ref) grep -cE 'No response to [0-9]+ echo-requests|Serial link appears to be disconnected|Modem hangup' "$REF_REC_LOG" 2>/dev/null ;;
+    ctl) grep -c 'link lost: ' "$CTL_REC_LOG" 2>/dev/null ;;
+  esac
+}
+
+# The server VM's recovery service (recovery-server.sh): sends a command,
+# prints the one-line answer.
+ask_recovery() {
+  local line=""
+  { echo "$*" >&3; read -r -t 60 line <&3; } 3<>"/dev/tcp/$SRV_IP/$RECOVERY_PORT" 2>/dev/null
+  echo "$line"
+}
+# Cuts the path both ways: GRE and PPTP's TCP (port 1723) dropped as they
+# arrive, here first (from then on the client hears nothing from the
+# server), then in the server VM. Input hooks only: an output drop would fail
+# the client's own sends (EPERM) and so tell it, and a cut path tells nobody.
+# CUT is the moment this VM's rule is in.
+cut_path() {
+  nft -f - <<'NFT' || return 1
+table inet bench_cut {
+  chain in { type filter hook input priority -100; policy accept; meta l4proto gre drop; tcp sport 1723 drop; }
+}
+NFT
+  CUT=$(bench_now)
+  [ "$(ask_recovery cut)" = cut ]
+}
+heal_path() {
+  local rc=0
+  nft delete table inet bench_cut 2>/dev/null || rc=1
+  [ "$(ask_recovery heal)" = healed ] || rc=1
+  return $rc
+}
+
+# Polls with short pings through the tunnel until one answers, for at most
+# $1 s. With no tunnel there is no route and ping fails at once.
+wait_ping() {
+  local end=$((SECONDS + $1))
+  while [ $SECONDS -lt $end ]; do
+    ping -c 1 -W 0.5 -q $SRV_TUN_IP >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# Has the server VM kill PoPToP, stay down RESTART_GAP s and start it again;
+# returns once pptpd listens, with RESTARTED set to that moment (this VM's
+# clock).
+server_restart() {
+  local line
+  line=$(ask_recovery restart "$RESTART_GAP")
+  RESTARTED=$(bench_now)
+  [ "$line" = listening ] || { RESTART_ERROR=${line:-no answer from $SRV_IP:$RECOVERY_PORT within 60 s}; return 1; }
+}
+
+# RECOVERY rounds: up; cut the path and time until the client says the link
+# is dead; heal the path and let the client redial by itself; kill and
+# restart the server and time from pptpd listening until a ping through the
+# tunnel answers; down.
+recovery() {
+  local kind=$1 who i n0 t0 t end det=() ret=()
+  who=$(name_of "$kind")
+  [ "$kind" = ctl ] && ctl_profile rec "$REC_CTL_JSON"
+  for i in $(seq "$RECOVERY"); do
+    wait_server_clean || return 1
+    if ! rec_up "$kind" || ! wait_ping 30; then
+      problem "$who did not connect for recovery round $i"
+      rec_down "$kind"
+      return 1
+    fi
+    n0=$(rec_dead_lines "$kind")
+    cut_path || { problem "nft could not cut the path (in the client or the server VM)"; heal_path; rec_down "$kind"; return 1; }
+    t0=$CUT
+    end=$((SECONDS + 60))
+    while [ "$(rec_dead_lines "$kind")" = "$n0" ] && [ $SECONDS -lt $end ]; do sleep 0.05; done
+    t=$(bench_elapsed "$t0")
+    heal_path || { problem "nft could not heal the path"; rec_down "$kind"; return 1; }
+    if [ "$(rec_dead_lines "$kind")" = "$n0" ]; then
+      problem "$who did not notice the cut path within 60 s (round $i)"
+    else
+      det+=("$t")
+      bench_log "$who: dead link noticed ${t}s after the cut"
+    fi
+    # The server still holds the dead session; the restart ends it.
+    if ! wait_ping 60; then
+      problem "$who did not come back by itself within 60 s of the path healing (round $i)"
+      rec_down "$kind"
+      return 1
+    fi
+    if ! server_restart; then
+      problem "the server VM did not restart PoPToP: $RESTART_ERROR"
+      rec_down "$kind"
+      return 1
+    fi
+    if wait_ping 60; then
+      t=$(bench_elapsed "$RESTARTED")
+      ret+=("$t")
+      bench_log "$who: traffic flows ${t}s after the server listens again"
+    else
+      problem "$who: no ping through the tunnel within 60 s of the server's return (round $i)"
+    fi
+    rec_down "$kind"
+  done
+  [ ${#det[@]} -gt 0 ] && fig_spread "${kind}_detect" "${det[@]}"
+  [ ${#ret[@]} -gt 0 ] && fig_spread "${kind}_return" "${ret[@]}"
+  return 0
+}
+
 bench_modules
 bench_link $CLI_IP
 fig vm_kernel "$(uname -r)"
@@ -317,6 +469,10 @@ fig cycles "$CYCLES"
 fig iperf_s "$SECS"
 fig scale_n "$SCALE"
 fig repeats "$REPEATS"
+fig recovery_n "$RECOVERY"
+fig echo_s "$ECHO_S"
+fig echo_failures "$ECHO_FAILS"
+fig restart_gap_s "$RESTART_GAP"
 
 ready=0
 for _ in $(seq 300); do
@@ -364,6 +520,18 @@ bench_log "bare link: client CPU at $LOAD_up / $LOAD_down Mbit/s"
 cpu_at_load bare $SRV_IP
 
 for kind in ref ctl; do scale $kind; done
+
+# nft loads its modules on first use (in both VMs); that belongs to no
+# measurement.
+if cut_path && heal_path; then
+  for kind in ref ctl; do
+    bench_log "$(name_of "$kind"): recovery, $RECOVERY round(s) of path cut and server restart"
+    recovery $kind
+  done
+else
+  heal_path
+  problem "nft cannot cut the path (in the client or the server VM): no recovery figures"
+fi
 
 if [ -s "$PROBLEMS" ]; then
   echo "$(wc -l <"$PROBLEMS") problem(s): $(head -1 "$PROBLEMS")" >"$BENCH_RESULTS/reason"

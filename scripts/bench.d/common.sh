@@ -11,10 +11,12 @@ BENCH_PASSWORD=bench-secret-1
 LOGS=$BENCH_RESULTS/logs
 # Small services on the server that the client queries between measurements:
 # the server's /proc/stat (its CPU share), how many PPP sessions it still
-# holds (so each connect starts from a clean server), and the end of the run.
+# holds (so each connect starts from a clean server), and the end of the run;
+# and one the client calls to cut the path or restart PoPToP (recovery).
 STAT_PORT=5998
 SESSIONS_PORT=5997
 DONE_PORT=5999
+RECOVERY_PORT=5996
 
 bench_log() { echo "bench: $*"; }
 

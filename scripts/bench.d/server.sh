@@ -40,6 +40,7 @@ ss -ltn | grep -q ':1723 ' || bench_fail "pptpd is not listening on 1723"
 # waiting after this script ends.
 busybox nc -ll -p $STAT_PORT -e cat /proc/stat </dev/null >/dev/null 2>&1 &
 busybox nc -ll -p $SESSIONS_PORT -e pgrep -c -x 'pptpctrl|pppd' </dev/null >/dev/null 2>&1 &
+busybox nc -ll -p $RECOVERY_PORT -e bash "$BENCH_REPO/scripts/bench.d/recovery-server.sh" </dev/null >/dev/null 2>&1 &
 bench_log "server: pptpd on $SRV_IP:1723, iperf3 on 5201; waiting for the client"
 
 # One connection to DONE_PORT ends the run; the VM's limit ends it otherwise.

@@ -1,0 +1,46 @@
+# The bench's server VM, for the recovery figures: one connection to
+# RECOVERY_PORT runs this, its stdin and stdout the connection. It reads one
+# command, does it, and answers one line:
+#   cut         drop GRE and TCP port 1723 arriving here -> "cut"
+#   heal        take that rule away                      -> "healed"
+#   restart S   kill PoPToP with every session it runs (pptpd, pptpctrl,
+#               pppd: SIGKILL, so no client hears of it but by the kernel
+#               closing its TCP connection), stay down S seconds, start pptpd
+#               again -> "listening", as soon as port 1723 is
+# The client times from the answer; the socket link adds well under a
+# millisecond. Drops are in the input hook only, here and in the client VM:
+# an output drop fails the sender's own send (EPERM), which tells a client
+# whose GRE runs in userspace that something is wrong, and a cut path would
+# not.
+. "$BENCH_REPO/scripts/bench.d/common.sh"
+
+read -r -t 10 cmd arg || { echo "no command"; exit 1; }
+case $cmd in
+  cut)
+    nft -f - <<'NFT' || { echo "nft could not cut the path"; exit 1; }
+table inet bench_cut {
+  chain in { type filter hook input priority -100; policy accept; meta l4proto gre drop; tcp dport 1723 drop; }
+}
+NFT
+    echo cut ;;
+  heal)
+    nft delete table inet bench_cut 2>/dev/null
+    echo healed ;;
+  restart)
+    case $arg in ''|*[!0-9.]*) arg=3 ;; esac
+    pids=$(pgrep -x 'pptpd|pptpctrl|pppd')
+    [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+    for _ in $(seq 100); do
+      [ -z "$(pgrep -x 'pptpd|pptpctrl|pppd')" ] && break
+      sleep 0.1
+    done
+    sleep "$arg"
+    # Not on this connection: pptpd would hold it open.
+    pptpd -c /etc/pptpd.conf </dev/null >/dev/null 2>&1 || { echo "pptpd did not start again"; exit 1; }
+    for _ in $(seq 400); do
+      ss -Hltn 'sport = :1723' | grep -q . && { echo listening; exit 0; }
+      sleep 0.02
+    done
+    echo "pptpd is not listening on 1723 again after 8 s" ;;
+  *) echo "unknown command $cmd" ;;
+esac
