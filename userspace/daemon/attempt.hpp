@@ -70,7 +70,6 @@ class Attempt {
   std::optional<wire::Ipv4> server() const;
   // The address being dialled, or the last one tried.
   std::optional<wire::Ipv4> target() const { return target_; }
-  TimePoint up_at() const { return up_at_; }
   // Adds what this attempt knows to the status object: call IDs, and when
   // up the addresses, DNS, MPPE and counters.
   void describe(nlohmann::json& j) const;

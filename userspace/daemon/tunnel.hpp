@@ -55,7 +55,6 @@ class Tunnel {
   void on_failure();
   void on_attempt_ended();
   void stop(const std::string& why);
-  void finish(Exit code, const std::string& reason);
   void watch_path();
   void check_path();
   void check_idle(TimePoint now);
@@ -78,7 +77,6 @@ class Tunnel {
 
   bool ever_up_ = false;
   bool failure_seen_ = false;       // the current attempt's failure is handled
-  bool stop_after_attempt_ = false;  // no redial once the attempt has ended
   std::uint32_t reconnects_ = 0;
   std::string last_failure_;
   std::optional<TimePoint> next_attempt_;
