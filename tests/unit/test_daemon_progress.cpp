@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "daemon/progress.hpp"
+#include "pipe_test_util.hpp"
 #include "wire/fd.hpp"
 
 using pptpctl::Exit;
@@ -29,15 +30,7 @@ struct QuietStderr {
   }
 };
 
-struct Pipe {
-  wire::Fd read, write;
-  Pipe() {
-    int p[2];
-    REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
-    read.reset(p[0]);
-    write.reset(p[1]);
-  }
-};
+using pipe_test::Pipe;
 
 // Everything left in the pipe, feeding it as the loop would (pending_fd, flush).
 std::vector<std::string> read_all(int fd, Progress& progress) {

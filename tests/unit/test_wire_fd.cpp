@@ -7,20 +7,13 @@
 #include <cerrno>
 #include <utility>
 
+#include "pipe_test_util.hpp"
 #include "wire/fd.hpp"
 
 namespace {
 bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
 
-struct Pipe {
-  wire::Fd read, write;
-  Pipe() {
-    int p[2];
-    REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
-    read.reset(p[0]);
-    write.reset(p[1]);
-  }
-};
+using pipe_test::Pipe;
 }  // namespace
 
 TEST_CASE("wire: Fd closes once, on its owner's end") {
