@@ -15,8 +15,7 @@ struct NetworkSetup::State {
   netlink::Changes link;  // this link's address, routes, DNS
   std::string record;     // where the record survives a crash of the daemon
   std::optional<netlink::DnsBackend> dns_backend;  // where this link's DNS went
-  std::optional<wire::Ipv4> pinned;  // the server address the hold pins
-  ServerPath pinned_path;
+  std::optional<wire::Ipv4> pinned;  // the server address the hold pins (its path: hold.pinned_path())
   bool blocked = false;
 };
 
@@ -81,8 +80,8 @@ wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profil
     return wire::Error::fatal("cannot keep the server " + wire::to_string(server) +
                               " reachable outside the tunnel: " + path.error().reason);
   }
-  const ServerPath now{path->gateway, path->ifindex};
-  if (state_->pinned == server && state_->pinned_path == now) return wire::Unit{};
+  const auto pinned_path = state_->hold.pinned_path();
+  if (state_->pinned == server && pinned_path && netlink::same_path(*pinned_path, *path)) return wire::Unit{};
   if (state_->pinned) {
     auto gone = state_->hold.unpin_host_route();
     save();
@@ -95,7 +94,6 @@ wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profil
   if (!line) return line.error();
   say(*line);
   state_->pinned = server;
-  state_->pinned_path = now;
   return wire::Unit{};
 }
 
