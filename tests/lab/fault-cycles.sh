@@ -51,14 +51,27 @@ lab_client_snapshot >"$LOGS/snapshot"
 # cycle PROFILE WHAT: one up and one down, run inside cli (each lane enters
 # it once); a failure leaves its sentence in /run/lab/fail-PROFILE (lanes
 # run in the background: lab_fail would only end the lane).
+# A connect the server turns away (exit 7) is retried once and counted. CI
+# saw it once in 800 connects: "server closed the TCP connection while we
+# waited for the control connection reply", with nothing in the server's log
+# tail to say why. pptpd's manager checks each new connection's first packet
+# in turn, 10 s at most, and closes it otherwise (pptpmanager.c); TCG with
+# four lanes is where that can happen. A failed up must leave nothing behind
+# either, which the counts below check; the manager's lines go to the log.
+# Twice in a row fails the lane, and so do more than 4 in all.
 cycle() {
-  local n=$1 rc
-  "$PPTPCTL" up "$n" >"/run/lab/up-$n.out" 2>&1 || {
+  local n=$1 rc try
+  for try in 1 2; do
+    "$PPTPCTL" up "$n" >"/run/lab/up-$n.out" 2>&1 && break
     rc=$?
-    cp "/run/lab/up-$n.out" "$LOGS/pptpctl-up-$n.log"
+    cp "/run/lab/up-$n.out" "$LOGS/pptpctl-up-$n-$try.log"
+    if [ "$rc" = 7 ] && [ "$try" = 1 ]; then
+      echo "$n, $2: $(grep "pptpctl: $n: " "/run/lab/up-$n.out" | tail -1)" >>"/run/lab/refused"
+      continue
+    fi
     echo "$n, $2: pptpctl up failed (exit $rc): $(grep "pptpctl: $n: " "/run/lab/up-$n.out" | tail -1)" >"/run/lab/fail-$n"
     return 1
-  }
+  done
   "$PPTPCTL" down "$n" >"/run/lab/down-$n.out" 2>&1 || {
     cp "/run/lab/down-$n.out" "$LOGS/pptpctl-down-$n.log"
     echo "$n, $2: pptpctl down failed: $(tail -1 "/run/lab/down-$n.out")" >"/run/lab/fail-$n"
@@ -77,7 +90,7 @@ run_lanes() {
   done
   wait
   for n in $lanes; do
-    [ -s "/run/lab/fail-$n" ] && lab_fail "$(cat "/run/lab/fail-$n")"
+    [ -s "/run/lab/fail-$n" ] && { lab_server_mgr_lines; lab_fail "$(cat "/run/lab/fail-$n")"; }
   done
   return 0
 }
@@ -86,6 +99,11 @@ export -f cycle
 export PPTPCTL LOGS
 
 # Server calls end a moment after the client's down; count once they have.
+# What pptpd's manager said about connections it dropped, for the log.
+lab_server_mgr_lines() {
+  grep -h "MGR: dropped\|MGR: initial\|MGR: No free\|MGR: accept" "$LOGS/syslog.log" 2>/dev/null | tail -5 | sed 's/^/  lab: server: /'
+}
+
 settle() {
   for _ in $(seq 100); do
     [ -z "$(lab_server_pids "pptpctrl pppd")" ] && break
@@ -142,6 +160,13 @@ cycles_s=$(lab_elapsed "$start")
 settle
 measure after
 lab_log "$CYCLES cycles in ${cycles_s}s"
+refused=0
+if [ -s /run/lab/refused ]; then
+  refused=$(wc -l </run/lab/refused)
+  lab_log "server turned away $refused connect(s), each retried once: $(head -1 /run/lab/refused)"
+  lab_server_mgr_lines
+  [ "$refused" -le 4 ] || lab_fail "the server turned away $refused of $CYCLES connects"
+fi
 # What grew most, for the log: meminfo lines and slab caches (kB).
 awk 'NR == FNR { a[$1] = $2; next } ($1 in a) && $2 - a[$1] != 0 { print $1, $2 - a[$1] }' \
   "$LOGS/meminfo-before" "$LOGS/meminfo-after" | sort -k2 -n -r | head -6 | tr '\n' ' ' | sed 's/^/lab: meminfo growth (kB): /; s/$/\n/'
@@ -185,4 +210,4 @@ f="cycles=$CYCLES lanes=$LANES cycles_s=$cycles_s"
 for k in fds filenr free slab sunr sockets tcp links routes; do
   f="$f ${k}_before=$(eval echo "\$before_$k") ${k}_after=$(eval echo "\$after_$k")"
 done
-lab_figures "$f call_ids_freed=$n_ids"
+lab_figures "$f call_ids_freed=$n_ids refused=$refused"
