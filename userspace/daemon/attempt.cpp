@@ -257,8 +257,7 @@ void Attempt::apply(pptp::Effects fx) {
   const bool was_up = state_ == State::Up;
   for (auto& e : fx.events) {
     if (auto* est = std::get_if<pptp::ControlEstablished>(&e)) {
-      progress_.phase("control connection up (server \"" + est->peer_hostname + "\", vendor \"" + est->peer_vendor +
-                      "\")");
+      progress_.phase(pptp::describe(*est));
     } else if (auto* call = std::get_if<pptp::CallEstablished>(&e)) {
       on_call(*call);
     } else if (auto* dis = std::get_if<pptp::CallDisconnected>(&e)) {

@@ -4,6 +4,7 @@
 
 #include "ppp/auth_text.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 
 namespace ppp::auth {
 
@@ -95,11 +96,11 @@ std::string describe_chap(wire::ByteView packet) {
   switch (p.code) {
     case ChapCode::Challenge:
     case ChapCode::Response:
-      out += " <" + std::to_string(p.value.size()) + " bytes> name=\"" + printable(p.name) + "\"";
+      out += " <" + std::to_string(p.value.size()) + " bytes> name=\"" + wire::printable(p.name) + "\"";
       break;
     case ChapCode::Success:
     case ChapCode::Failure:
-      if (!p.message.empty()) out += " \"" + printable(p.message) + "\"";
+      if (!p.message.empty()) out += " \"" + wire::printable(p.message) + "\"";
       break;
   }
   return out + "]";

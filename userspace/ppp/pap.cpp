@@ -3,6 +3,7 @@
 
 #include "ppp/auth_text.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 
 namespace ppp::auth {
 
@@ -78,12 +79,12 @@ std::string describe_pap(wire::ByteView packet) {
   std::string out;
   switch (p.code) {
     case PapCode::AuthRequest:
-      out = std::string("[PAP AuthReq id=") + id + " user=\"" + printable(p.peer_id) + "\" password=<hidden>]";
+      out = std::string("[PAP AuthReq id=") + id + " user=\"" + wire::printable(p.peer_id) + "\" password=<hidden>]";
       break;
     case PapCode::AuthAck:
     case PapCode::AuthNak:
       out = std::string(p.code == PapCode::AuthAck ? "[PAP AuthAck id=" : "[PAP AuthNak id=") + id;
-      if (!p.message.empty()) out += " \"" + printable(p.message) + "\"";
+      if (!p.message.empty()) out += " \"" + wire::printable(p.message) + "\"";
       out += "]";
       break;
   }
