@@ -41,7 +41,9 @@ void wipe(std::span<std::uint8_t> bytes) {
 }
 
 void wipe(std::string& s) {
-  if (!s.empty()) explicit_bzero(s.data(), s.size());
+  // The whole buffer, not just size(): a string moved from while short
+  // (SSO) reports empty but still holds the bytes in its inline buffer.
+  explicit_bzero(s.data(), s.capacity());
   s.clear();
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 // Small text helpers shared by the authentication code: hex as MS-CHAP writes
-// it, and a safe rendering of text a server chose (it ends up in logs and on a
-// terminal, so control bytes and escape sequences must not get through).
+// it, and wiping secrets.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,7 @@
 #include "ppp/chap.hpp"
 
 #include <nettle/md5.h>
+#include <string.h>  // explicit_bzero
 
 #include "ppp/auth_text.hpp"
 #include "wire/hex.hpp"
@@ -85,6 +86,7 @@ std::array<std::uint8_t, 16> chap_md5_response(std::uint8_t id, std::string_view
   md5_update(&ctx, challenge.size(), challenge.data());
   std::array<std::uint8_t, 16> out{};
   md5_digest(&ctx, out.size(), out.data());
+  explicit_bzero(&ctx, sizeof ctx);  // its block buffer held the secret
   return out;
 }
 

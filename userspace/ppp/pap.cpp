@@ -52,7 +52,9 @@ wire::Result<PapPacket> decode_pap(wire::ByteView packet) {
 }
 
 wire::Result<wire::Bytes> encode_pap(const PapPacket& p) {
-  wire::Writer w;
+  // Sized once: a growing buffer would leave copies of the password in the
+  // blocks it frees.
+  wire::Writer w(4 + 2 + p.peer_id.size() + p.password.size() + p.message.size());
   w.u8(static_cast<std::uint8_t>(p.code)).u8(p.id).u16(0);
   switch (p.code) {
     case PapCode::AuthRequest:
