@@ -59,6 +59,22 @@ std::string private_file_problem(const struct stat& st, std::string_view path, u
   return {};
 }
 
+std::string password_profile_problem(const struct stat& st, std::string_view path, uid_t euid) {
+  const std::string shown = shell_quote(path);
+  const std::string why = " names a password_file, and whoever can change it can send the password elsewhere";
+  if (st.st_uid != 0 && st.st_uid != euid) {
+    const std::string owner = euid == 0 ? "root" : std::to_string(euid);
+    return std::string(path) + why + ", but it is owned by uid " + std::to_string(st.st_uid) + ", not by " +
+           (euid == 0 ? std::string("root") : "root or uid " + owner + " (who runs pptpctl)") + "; run: chown " +
+           owner + " " + shown;
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return std::string(path) + why + ", but it can be written by users other than its owner (mode " +
+           mode_octal(st.st_mode) + "); run: chmod go-w " + shown;
+  }
+  return {};
+}
+
 wire::Result<Secret> read_password_file(const std::string& path, uid_t euid) {
   // O_NONBLOCK: a FIFO planted here must not hang us before fstat says
   // it is not a regular file.

@@ -13,6 +13,7 @@
 #include "ppp/auth.hpp"
 #include "ppp/auth_text.hpp"
 #include "ppp/pap.hpp"
+#include "wire/text.hpp"
 
 using namespace ppp::auth;
 
@@ -38,7 +39,7 @@ void check_round_trip(wire::ByteView data) {
   if (decoded->code == PapCode::AuthRequest) {
     char id[8];
     std::snprintf(id, sizeof id, "0x%x", decoded->id);
-    auto expected = std::string("[PAP AuthReq id=") + id + " user=\"" + printable(decoded->peer_id) +
+    auto expected = std::string("[PAP AuthReq id=") + id + " user=\"" + wire::printable(decoded->peer_id) +
                     "\" password=<hidden>]";
     if (describe_pap(data) != expected) std::abort();
   } else {

@@ -81,7 +81,7 @@ TEST_CASE("auth: describe_chap one-liners") {
   ChapPacket ok{ChapCode::Success, 1, {}, {}, "S=407A5589115FD0D6209F510FE9C04566932CDA56 M=hi"};
   CHECK(describe_chap(*encode_chap(ok)) == "[CHAP Success id=0x1 \"S=407A5589115FD0D6209F510FE9C04566932CDA56 M=hi\"]");
   ChapPacket evil{ChapCode::Failure, 0x2F, {}, {}, "E=691\x1B[2J"};
-  CHECK(describe_chap(*encode_chap(evil)) == "[CHAP Failure id=0x2f \"E=691\\x1B[2J\"]");
+  CHECK(describe_chap(*encode_chap(evil)) == "[CHAP Failure id=0x2f \"E=691\\x1b[2J\"]");
   CHECK(describe_chap(Bytes{0x01, 0x01, 0x00, 0x09}).rfind("[CHAP malformed: ", 0) == 0);
 }
 
@@ -132,9 +132,4 @@ TEST_CASE("auth: describe_pap never shows the password") {
   CHECK(describe_pap(*encode_pap(ack)) == "[PAP AuthAck id=0x2]");
 }
 
-TEST_CASE("auth: printable() neuters control bytes and long text") {
-  CHECK(printable("ok") == "ok");
-  CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
-  CHECK(printable("\\") == "\\\\");
-  CHECK(printable(std::string(300, 'x')).size() == 203);
-}
+// printable() moved to wire/text.hpp; its table is in test_wire_text.cpp.

@@ -124,6 +124,59 @@ TEST_CASE("config: a password file owned by someone else is refused") {
   CHECK(private_file_problem(fake, "/etc/pptpctl/o.secret", 1000).empty());
 }
 
+TEST_CASE("config: a profile naming a password_file must not be writable by others (issue 9)") {
+  // The profile decides where the password goes: writable by group or
+  // others, anyone could point server and auth at a box of theirs.
+  TempDir dir;
+  write_file(dir / "office.secret", "hunter2\n", 0600);
+  const std::string profile = dir / "office.json";
+  const std::string why = " names a password_file, and whoever can change it can send the password elsewhere";
+  struct Row {
+    mode_t mode;
+    bool ok;
+  };
+  for (Row r : {Row{0600, true}, Row{0644, true}, Row{0640, true}, Row{0604, true}, Row{0444, true},
+                Row{0400, true}, Row{0664, false}, Row{0646, false}, Row{0666, false}, Row{0620, false},
+                Row{0602, false}, Row{0660, false}, Row{0622, false}, Row{0777, false}}) {
+    CAPTURE(r.mode);
+    write_file(profile, kFileProfile, r.mode);
+    auto loaded = load_profile("office", dir.path());
+    CHECK(loaded.ok() == r.ok);
+    if (r.ok) continue;
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(r.mode));
+    CHECK(loaded.error().reason == profile + why + ", but it can be written by users other than its owner (mode " +
+                                       octal + "); run: chmod go-w " + profile);
+  }
+
+  // An inline-password profile has its own, stricter rule (0600): unchanged.
+  write_file(dir / "inline.json", kInlineProfile, 0600);
+  CHECK(load_profile("inline", dir.path()).ok());
+
+  if (::geteuid() == 0) {
+    write_file(profile, kFileProfile, 0644);
+    REQUIRE(::chown(profile.c_str(), 65534, 65534) == 0);
+    auto loaded = load_profile("office", dir.path());
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.error().reason == profile + why + ", but it is owned by uid 65534, not by root; run: chown root " +
+                                       profile);
+  }
+
+  struct stat fake {};
+  fake.st_mode = S_IFREG | 0664;
+  fake.st_uid = 1000;
+  CHECK(password_profile_problem(fake, "/etc/pptpctl/my vpn.json", 1000) ==
+        "/etc/pptpctl/my vpn.json" + why + ", but it can be written by users other than its owner (mode 0664); "
+        "run: chmod go-w '/etc/pptpctl/my vpn.json'");
+  CHECK(password_profile_problem(fake, "/etc/pptpctl/o.json", 1001) ==
+        "/etc/pptpctl/o.json" + why + ", but it is owned by uid 1000, not by root or uid 1001 (who runs "
+        "pptpctl); run: chown 1001 /etc/pptpctl/o.json");
+  fake.st_mode = S_IFREG | 0644;
+  CHECK(password_profile_problem(fake, "/etc/pptpctl/o.json", 1000).empty());
+  fake.st_uid = 0;
+  CHECK(password_profile_problem(fake, "/etc/pptpctl/o.json", 1000).empty());
+}
+
 TEST_CASE("config: a symlinked password file is refused") {
   TempDir dir;
   write_file(dir / "office.json", kFileProfile, 0644);

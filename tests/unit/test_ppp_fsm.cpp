@@ -170,6 +170,25 @@ TEST_CASE("ppp: fsm Code-Rejects unknown codes and discards malformed packets") 
   }
 }
 
+TEST_CASE("ppp: fsm Terminate-Request text from the peer is escaped and bounded in the reason") {
+  // Issue 9 item 6: the data is the peer's free text (RFC 1661 5.5).
+  ScriptedPolicy policy;
+  Fsm fsm(kProto, "TEST", policy);
+  start(fsm);
+  fsm.receive(hex("01 07 00 04"), t0);
+  fsm.receive(hex("02 01 00 07 01 03 11"), t0);
+  REQUIRE(fsm.state() == State::Opened);
+  // ESC ] 0 ; o w n e d BEL CR LF, then 0xC2 0x9B (U+009B), then 100 'A'.
+  auto packet = hex("05 34 00 00 1b 5d 30 3b 6f 77 6e 65 64 07 0d 0a c2 9b");
+  packet.insert(packet.end(), 100, 'A');
+  packet[3] = static_cast<std::uint8_t>(packet.size());
+  auto out = fsm.receive(packet, t0);
+  const std::string reason = reason_of(out.events, Kind::Down);
+  CHECK(reason == "TEST: the peer terminated the link (\"\\x1b]0;owned\\x07\\x0d\\x0a\\xc2\\x9b" +
+                      std::string(50, 'A') + "...\")");
+  for (unsigned char c : reason) CHECK((c >= 0x20 && c < 0x7f));
+}
+
 TEST_CASE("ppp: fsm peer terminate in Opened: Down, Terminate-Ack, then Finished after the timer") {
   ScriptedPolicy policy;
   Fsm fsm(kProto, "TEST", policy);

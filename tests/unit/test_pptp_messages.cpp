@@ -223,5 +223,5 @@ TEST_CASE("pptp: describe gives one line per message") {
   // Peer text cannot smuggle control characters into a log line.
   CHECK(pptp::describe(pptp::Sccrp{0x0100, 1, 0, 3, 3, 1, 1, "a\x1b[2Jb\"", "v"}) ==
         "SCCRP version=0x0100 result=1 (ok) framing=0x3 bearer=0x3 channels=1 firmware=0x1 "
-        "host=\"a\\x1b[2Jb\\\"\" vendor=\"v\"");
+        "host=\"a\\x1b[2Jb\\x22\" vendor=\"v\"");
 }

@@ -10,6 +10,7 @@
 #include "config/config_dir.hpp"
 #include "daemon/ipc.hpp"
 #include "daemon/network.hpp"
+#include "daemon/run_dir.hpp"
 
 namespace pptpctl {
 
@@ -34,11 +35,21 @@ bool valid_name(const std::string& name) {
   return false;
 }
 
+// RUN_DIR decides which records `down` replays as root and which sockets
+// we trust: refuse one that is not root's alone. False: said why.
+bool safe_run_dir() {
+  auto ok = check_private_dir(run_dir());
+  if (ok) return true;
+  std::fprintf(stderr, "pptpctl: %s\n", ok.error().reason.c_str());
+  return false;
+}
+
 }  // namespace
 
 Exit cmd_down(const std::string& name) {
   if (!valid_name(name)) return Exit::BadProfile;
   if (!need_root()) return Exit::Failure;
+  if (!safe_run_dir()) return Exit::Failure;
   if (!daemon_alive(name)) {
     // A daemon that died leaves its record: take back its routes and DNS.
     auto undone = NetworkSetup::undo_record(changes_path(name));
@@ -64,6 +75,7 @@ Exit cmd_down(const std::string& name) {
 Exit cmd_status(const std::string& name, bool json) {
   if (!name.empty() && !valid_name(name)) return Exit::BadProfile;
   if (!need_root()) return Exit::Failure;
+  if (!safe_run_dir()) return Exit::Failure;
   std::vector<std::string> names = name.empty() ? running_profiles() : std::vector<std::string>{name};
   auto all = nlohmann::json::array();
   bool any = false;
@@ -90,6 +102,7 @@ Exit cmd_status(const std::string& name, bool json) {
 
 Exit cmd_list(const CommonOptions& common) {
   auto dir = config::resolve_config_dir(common.config_dir);
+  if (!safe_run_dir()) return Exit::Failure;
   auto names = config::list_profiles(dir);
   if (!names) {
     std::fprintf(stderr, "pptpctl: %s\n", names.error().reason.c_str());

@@ -6,9 +6,13 @@
 #include <cstdint>
 #include <optional>
 
+#include "wire/text.hpp"
+
 namespace pptpctl {
 
 namespace {
+
+constexpr std::size_t kMaxFieldChars = 1024;
 
 // The daemon's status JSON is read field by field and every field may be
 // absent or of another type: an older daemon has no "reconnects", a tunnel
@@ -21,7 +25,9 @@ const nlohmann::json* field(const nlohmann::json& j, const char* key) {
 
 std::string text_or(const nlohmann::json& j, const char* key, const char* fallback = "-") {
   const nlohmann::json* v = field(j, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : fallback;
+  // The daemon escapes what the server said; a terminal gets no control byte
+  // even from a daemon that did not.
+  return v != nullptr && v->is_string() ? wire::one_line(v->get<std::string>(), kMaxFieldChars) : fallback;
 }
 
 std::optional<double> number(const nlohmann::json& j, const char* key) {

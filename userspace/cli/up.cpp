@@ -19,21 +19,28 @@
 #include "config/profile.hpp"
 #include "daemon/tunnel.hpp"
 #include "daemon/ipc.hpp"
+#include "daemon/run_dir.hpp"
 #include "wire/fd.hpp"
+#include "wire/text.hpp"
 
 namespace pptpctl {
 
 namespace {
 
-void say(const std::string& name, const std::string& text) { std::printf("pptpctl: %s: %s\n", name.c_str(), text.c_str()); std::fflush(stdout); }
-
-void error(const std::string& name, const std::string& text) {
-  std::fprintf(stderr, "pptpctl: %s: %s\n", name.c_str(), text.c_str());
+// What the daemon says is escaped there; escaped again here so a terminal
+// never receives a control byte, whatever the pipe carried.
+void say(const std::string& name, const std::string& text) {
+  std::printf("pptpctl: %s: %s\n", name.c_str(), wire::one_line(text).c_str());
+  std::fflush(stdout);
 }
 
-wire::Result<config::Profile> load(const CommonOptions& common, const std::string& name) {
+void error(const std::string& name, const std::string& text) {
+  std::fprintf(stderr, "pptpctl: %s: %s\n", name.c_str(), wire::one_line(text).c_str());
+}
+
+wire::Result<config::Profile> load(const CommonOptions& common, const std::string& name, config::Secrets secrets) {
   if (auto ok = config::check_profile_name(name); !ok) return ok.error();
-  return config::load_profile(name, config::resolve_config_dir(common.config_dir));
+  return config::load_profile(name, config::resolve_config_dir(common.config_dir), secrets);
 }
 
 // One progress line from the daemon; the exit code when it is the last.
@@ -116,10 +123,17 @@ Exit follow(const std::string& name, int fd, int signals, pid_t daemon, bool deb
 }  // namespace
 
 Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
-  auto profile = load(common, name);
+  // Checked here for a quick answer, without the password: `up` never
+  // holds it; the daemon reads it (and checks the password file) itself.
+  auto profile = load(common, name, config::Secrets::Skip);
   if (!profile) {
     error(name, profile.error().reason);
     return Exit::BadProfile;
+  }
+  // Before the socket below is dialled or the log opened in it.
+  if (auto dir = make_private_dir(run_dir()); !dir) {
+    error(name, dir.error().reason);
+    return Exit::Failure;
   }
   if (daemon_alive(name)) {
     error(name, "already running (pptpctl down " + name + " first)");
@@ -139,22 +153,23 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
   // Without the fd, blocked signals would never land: Ctrl-C acts as before.
   if (!signals) ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   std::string progress = std::to_string(to_up.get());
-  std::string run = run_dir();
-  ::mkdir(run.c_str(), 0700);
   pid_t pid = ::fork();
   if (pid < 0) return Exit::Failure;
   if (pid == 0) {
     // The daemon: its own session, no terminal, its log in the run dir. The
-    // password is read again from the profile: never through argv.
+    // password is read by the daemon from the profile: never through argv,
+    // never from us (we loaded without secrets).
     ::setsid();
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     from_daemon.reset();
     ::fcntl(to_up.get(), F_SETFD, 0);
     int devnull = ::open("/dev/null", O_RDWR);
-    int log = ::open(log_path(name).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    // Never through a symlink; without a log the daemon still reports to
+    // us on the pipe.
+    auto log = open_log(log_path(name));
     ::dup2(devnull, 0);
     ::dup2(devnull, 1);
-    ::dup2(log >= 0 ? log : devnull, 2);
+    ::dup2(log ? log->get() : devnull, 2);
     std::vector<std::string> args{"pptpctl", "run", name, "--progress-fd", progress};
     if (!common.config_dir.empty()) args.insert(args.begin() + 1, {"--config-dir", common.config_dir});
     if (debug) args.push_back("--debug");
@@ -185,7 +200,7 @@ Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, i
   // core dump must not carry the password.
   ::umask(077);
   ::prctl(PR_SET_DUMPABLE, 0);
-  auto profile = load(common, name);
+  auto profile = load(common, name, config::Secrets::Read);
   if (!profile) {
     error(name, profile.error().reason);
     if (progress_fd >= 0) {

@@ -89,7 +89,8 @@ ppp::SessionConfig Attempt::session_config() {
   c.lcp.echo_interval = std::chrono::seconds(profile_.lcp_echo.interval_s);
   c.lcp.echo_failures = profile_.lcp_echo.failures;
   c.credentials.username = profile_.username;
-  c.credentials.password = std::string(profile_.password.reveal());
+  // Straight into the session's copy: no temporary left unwiped.
+  c.credentials.password.assign(profile_.password.reveal());
   c.credentials.peer_challenge = random_value<std::array<std::uint8_t, 16>>();
   // Linux's MPPE does 40 and 128 bits only: a 56-bit ConfAck would leave the
   // kernel without a running compressor, so 56 is never offered or accepted.
@@ -257,8 +258,7 @@ void Attempt::apply(pptp::Effects fx) {
   const bool was_up = state_ == State::Up;
   for (auto& e : fx.events) {
     if (auto* est = std::get_if<pptp::ControlEstablished>(&e)) {
-      progress_.phase("control connection up (server \"" + est->peer_hostname + "\", vendor \"" + est->peer_vendor +
-                      "\")");
+      progress_.phase(pptp::describe(*est));
     } else if (auto* call = std::get_if<pptp::CallEstablished>(&e)) {
       on_call(*call);
     } else if (auto* dis = std::get_if<pptp::CallDisconnected>(&e)) {

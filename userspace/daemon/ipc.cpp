@@ -50,10 +50,8 @@ wire::Result<wire::Fd> dial(const std::string& profile) {
 }  // namespace
 
 wire::Result<wire::Fd> lock_profile(const std::string& profile) {
-  const std::string dir = run_dir();
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return wire::Error::fatal("cannot create " + dir + ": " + std::strerror(errno));
-  const std::string path = dir + "/" + profile + ".lock";
+  // RUN_DIR itself is made and checked by make_private_dir (run_dir.hpp).
+  const std::string path = run_dir() + "/" + profile + ".lock";
   wire::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) return wire::Error::fatal("cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return wire::Error::fatal("tunnel " + profile + " is already running");

@@ -21,7 +21,7 @@ std::string changes_path(const std::string& profile);
 // the daemon's whole life (the returned fd), taken before anything else.
 wire::Result<wire::Fd> lock_profile(const std::string& profile);
 
-// Creates RUN_DIR (0700) and listens on the profile's socket (0600). Call with
+// Listens on the profile's socket (0600). Call with
 // the profile's lock held: a socket file left by a dead daemon is replaced.
 wire::Result<wire::Fd> listen_control(const std::string& profile);
 

@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <fstream>
 
+#include "daemon/run_dir.hpp"
 #include "netlink/changes.hpp"
 #include "netlink/link.hpp"
 #include "netlink/route_lookup.hpp"
@@ -53,12 +53,9 @@ void NetworkSetup::save() const {
   // One record, hold first: undo walks it backwards, so the link goes first.
   auto j = state_->hold.to_json();
   for (const auto& step : state_->link.to_json().at("steps")) j["steps"].push_back(step);
-  const std::string tmp = state_->record + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump() << "\n";
-  }
-  ::rename(tmp.c_str(), state_->record.c_str());
+  // Never through a symlink (run_dir.hpp); a failed write leaves the last
+  // record, which undoes less but nothing wrong.
+  [[maybe_unused]] auto written = write_state_file(state_->record, j.dump() + "\n");
 }
 
 wire::Result<ServerPath> NetworkSetup::path_to(const wire::Ipv4& server, int tunnel_ifindex) const {
@@ -172,9 +169,10 @@ void NetworkSetup::undo(const Say& say) {
 void NetworkSetup::set_record_path(std::string path) { state_->record = std::move(path); }
 
 wire::Result<std::vector<std::string>> NetworkSetup::undo_record(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::vector<std::string>{};
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  auto text = read_state_file(path);
+  if (!text) return text.error();
+  if (!*text) return std::vector<std::string>{};
+  nlohmann::json j = nlohmann::json::parse(**text, nullptr, false);
   if (j.is_discarded()) return wire::Error::fatal("the record " + path + " is not JSON");
   auto c = netlink::Changes::from_json(j);
   if (!c) return c.error();

@@ -10,17 +10,16 @@
 #include <cstdio>
 #include <ctime>
 
+#include "wire/text.hpp"
+
 namespace pptpctl {
 
 namespace {
 
-// A line must never be split in the pipe protocol: newlines become spaces.
-std::string one_line(std::string_view text) {
-  std::string s(text);
-  for (auto& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
-}
+// A line must never be split in the pipe protocol, and no control byte may
+// reach the journal, the log file or the terminal of `up`: whatever a layer
+// forgot to escape is escaped here (wire/text.hpp).
+std::string one_line(std::string_view text) { return wire::one_line(text); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include "daemon/ipc.hpp"
 #include "daemon/random.hpp"
+#include "daemon/run_dir.hpp"
 #include "kernel/modules.hpp"
 
 namespace pptpctl {
@@ -85,6 +86,13 @@ bool Tunnel::prepare() {
     return false;
   }
 
+  // RUN_DIR first: a symlinked or foreign one would decide where our
+  // sockets, logs and change records go (issue 9, item 7).
+  if (auto dir = make_private_dir(run_dir()); !dir) {
+    exit_ = Exit::Failure;
+    progress_.fail(exit_, dir.error().reason);
+    return false;
+  }
   auto lock = lock_profile(profile_.name);
   if (!lock) {
     exit_ = Exit::AlreadyRunning;

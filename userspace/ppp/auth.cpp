@@ -9,6 +9,7 @@
 #include "ppp/mschapv2.hpp"
 #include "ppp/pap.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 
 namespace ppp::auth {
 
@@ -38,7 +39,7 @@ std::string_view to_string(FailureCategory category) {
 namespace {
 
 std::string with_server_text(std::string sentence, std::string_view server_text) {
-  if (!server_text.empty()) sentence += " (server says \"" + printable(server_text) + "\")";
+  if (!server_text.empty()) sentence += " (server says \"" + wire::printable(server_text) + "\")";
   return sentence;
 }
 

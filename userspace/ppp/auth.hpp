@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "ppp/auth_text.hpp"
 #include "ppp/lcp.hpp"
 #include "ppp/mppe_keys.hpp"
 #include "wire/bytes.hpp"
@@ -84,6 +85,9 @@ struct AuthCredentials {
   // re-challenges with a new id; the server's new challenge still makes the
   // response fresh.
   std::array<std::uint8_t, 16> peer_challenge{};
+  // Every copy wipes its password when it dies (the session keeps one for
+  // the link's life; each machine takes its own).
+  ~AuthCredentials() { wipe(password); }
 };
 
 inline constexpr std::size_t kMaxNameLength = 255;

@@ -36,32 +36,14 @@ bool hex_decode(std::string_view text, std::span<std::uint8_t> out) {
   return true;
 }
 
-std::string printable(std::string_view text, std::size_t max_chars) {
-  std::string out;
-  auto n = text.size() < max_chars ? text.size() : max_chars;
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else {
-      out += "\\x";
-      out.push_back(kHexDigits[c >> 4]);
-      out.push_back(kHexDigits[c & 0x0F]);
-    }
-  }
-  if (n < text.size()) out += "...";
-  return out;
-}
-
 void wipe(std::span<std::uint8_t> bytes) {
   if (!bytes.empty()) explicit_bzero(bytes.data(), bytes.size());
 }
 
 void wipe(std::string& s) {
-  if (!s.empty()) explicit_bzero(s.data(), s.size());
+  // The whole buffer, not just size(): a string moved from while short
+  // (SSO) reports empty but still holds the bytes in its inline buffer.
+  explicit_bzero(s.data(), s.capacity());
   s.clear();
 }
 

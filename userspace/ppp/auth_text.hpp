@@ -1,7 +1,6 @@
 #pragma once
 // Small text helpers shared by the authentication code: hex as MS-CHAP writes
-// it, and a safe rendering of text a server chose (it ends up in logs and on a
-// terminal, so control bytes and escape sequences must not get through).
+// it, and wiping secrets.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -19,11 +18,11 @@ std::string hex_upper(std::span<const std::uint8_t> bytes);
 // Returns false, leaving out unspecified, on a wrong length or a non-hex digit.
 bool hex_decode(std::string_view text, std::span<std::uint8_t> out);
 
-// Printable ASCII kept, anything else shown as \xNN, cut at max_chars of input
-// with "..." appended. Never returns a control byte.
-std::string printable(std::string_view text, std::size_t max_chars = 200);
+// Text a server chose is rendered with wire::printable (wire/text.hpp), the
+// one escaper every layer shares.
 
-// Overwrites secrets in a way the optimiser may not remove.
+// Overwrites secrets in a way the optimiser may not remove. For a string, its
+// whole capacity, so a moved-from short string loses its bytes too.
 void wipe(std::span<std::uint8_t> bytes);
 void wipe(std::string& s);
 

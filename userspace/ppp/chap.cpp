@@ -1,9 +1,11 @@
 #include "ppp/chap.hpp"
 
 #include <nettle/md5.h>
+#include <string.h>  // explicit_bzero
 
 #include "ppp/auth_text.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 
 namespace ppp::auth {
 
@@ -84,6 +86,7 @@ std::array<std::uint8_t, 16> chap_md5_response(std::uint8_t id, std::string_view
   md5_update(&ctx, challenge.size(), challenge.data());
   std::array<std::uint8_t, 16> out{};
   md5_digest(&ctx, out.size(), out.data());
+  explicit_bzero(&ctx, sizeof ctx);  // its block buffer held the secret
   return out;
 }
 
@@ -95,11 +98,11 @@ std::string describe_chap(wire::ByteView packet) {
   switch (p.code) {
     case ChapCode::Challenge:
     case ChapCode::Response:
-      out += " <" + std::to_string(p.value.size()) + " bytes> name=\"" + printable(p.name) + "\"";
+      out += " <" + std::to_string(p.value.size()) + " bytes> name=\"" + wire::printable(p.name) + "\"";
       break;
     case ChapCode::Success:
     case ChapCode::Failure:
-      if (!p.message.empty()) out += " \"" + printable(p.message) + "\"";
+      if (!p.message.empty()) out += " \"" + wire::printable(p.message) + "\"";
       break;
   }
   return out + "]";

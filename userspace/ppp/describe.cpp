@@ -8,6 +8,7 @@
 #include "ppp/lcp.hpp"
 #include "ppp/options.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 #include "wire/ipv4.hpp"
 
 namespace ppp {
@@ -20,22 +21,8 @@ constexpr std::size_t kMaxTextBytes = 64;
 
 std::string hex_bytes(wire::ByteView b) { return wire::hex_dump(b, kMaxHexBytes); }
 
-std::string quoted(wire::ByteView b) {
-  std::string s = "\"";
-  for (std::size_t i = 0; i < std::min(b.size(), kMaxTextBytes); ++i) {
-    const auto c = b[i];
-    if (c == '"' || c == '\\') {
-      s += '\\';
-      s += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7F) {
-      s += static_cast<char>(c);
-    } else {
-      s += "\\x" + wire::hex_byte(c);
-    }
-  }
-  if (b.size() > kMaxTextBytes) s += "...";
-  return s + "\"";
-}
+// Names and messages are the peer's text: the shared escaper (wire/text.hpp).
+std::string quoted(wire::ByteView b) { return wire::quoted(b, kMaxTextBytes); }
 
 // The first four bytes of v, which the caller has checked are there.
 std::string address(wire::ByteView v) { return wire::to_string(wire::Ipv4{v[0], v[1], v[2], v[3]}); }

@@ -5,6 +5,8 @@
 #include <functional>
 #include <utility>
 
+#include "wire/text.hpp"
+
 namespace ppp {
 
 std::string_view to_string(State s) {
@@ -115,13 +117,9 @@ bool negotiating(State s) { return s == State::ReqSent || s == State::AckRcvd ||
 
 std::uint8_t saturating_inc(std::uint8_t v) { return v == 0xFF ? v : static_cast<std::uint8_t>(v + 1); }
 
-// Terminate-Request data is free text; keep what a person could read.
-std::string printable(wire::ByteView data) {
-  std::string s;
-  for (auto b : data.first(std::min<std::size_t>(data.size(), 64)))
-    s += (b >= 0x20 && b < 0x7F) ? static_cast<char>(b) : '?';
-  return s;
-}
+// Terminate-Request data is free text the peer chose (RFC 1661 5.5): it
+// reaches the log and status, so it goes through the shared escaper.
+constexpr std::size_t kMaxTerminateText = 64;
 
 }  // namespace
 
@@ -600,7 +598,7 @@ void Fsm::receive_term_req(const Packet& p, TimePoint now, Output& out) {
       break;
     case State::Opened: {
       reason_ = name_ + ": the peer terminated the link";
-      if (auto text = printable(p.data); !text.empty()) reason_ += " (\"" + text + "\")";
+      if (auto text = wire::printable(p.data, kMaxTerminateText); !text.empty()) reason_ += " (\"" + text + "\")";
       tld(out);
       zrc(now);
       sta(p.id, out);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <string.h>  // explicit_bzero
+
 #include "ppp/auth_text.hpp"
 
 namespace ppp::auth {
@@ -82,6 +84,8 @@ Hash16 nt_password_hash(std::string_view password) {
   Hash16 out{};
   md4_digest(&ctx, out.size(), out.data());
   wipe(unicode);
+  // The context's block buffer may still hold password bytes.
+  explicit_bzero(&ctx, sizeof ctx);
   return out;
 }
 
@@ -91,6 +95,7 @@ Hash16 hash_nt_password_hash(const Hash16& password_hash) {
   md4_update(&ctx, password_hash.size(), password_hash.data());
   Hash16 out{};
   md4_digest(&ctx, out.size(), out.data());
+  explicit_bzero(&ctx, sizeof ctx);  // held the password hash
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include "ppp/auth_text.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 
 namespace ppp::auth {
 
@@ -51,7 +52,9 @@ wire::Result<PapPacket> decode_pap(wire::ByteView packet) {
 }
 
 wire::Result<wire::Bytes> encode_pap(const PapPacket& p) {
-  wire::Writer w;
+  // Sized once: a growing buffer would leave copies of the password in the
+  // blocks it frees.
+  wire::Writer w(4 + 2 + p.peer_id.size() + p.password.size() + p.message.size());
   w.u8(static_cast<std::uint8_t>(p.code)).u8(p.id).u16(0);
   switch (p.code) {
     case PapCode::AuthRequest:
@@ -78,12 +81,12 @@ std::string describe_pap(wire::ByteView packet) {
   std::string out;
   switch (p.code) {
     case PapCode::AuthRequest:
-      out = std::string("[PAP AuthReq id=") + id + " user=\"" + printable(p.peer_id) + "\" password=<hidden>]";
+      out = std::string("[PAP AuthReq id=") + id + " user=\"" + wire::printable(p.peer_id) + "\" password=<hidden>]";
       break;
     case PapCode::AuthAck:
     case PapCode::AuthNak:
       out = std::string(p.code == PapCode::AuthAck ? "[PAP AuthAck id=" : "[PAP AuthNak id=") + id;
-      if (!p.message.empty()) out += " \"" + printable(p.message) + "\"";
+      if (!p.message.empty()) out += " \"" + wire::printable(p.message) + "\"";
       out += "]";
       break;
   }

@@ -4,24 +4,14 @@
 
 #include "pptp/codes.hpp"
 #include "wire/hex.hpp"
+#include "wire/text.hpp"
 
 namespace pptp {
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x" + wire::hex_byte(c);
-    }
-  }
-  return out + "\"";
-}
+// Host names, vendors, numbers and statistics are the peer's text (up to
+// 64 bytes each, RFC 2637 2.2): the shared escaper (wire/text.hpp).
+std::string quoted(const std::string& s) { return wire::quoted(s); }
 
 std::string coded(std::uint8_t code, const std::string& words) {
   return std::to_string(code) + " (" + words + ")";
@@ -106,6 +96,10 @@ std::string body(const Sli& m) {
 
 std::string describe(const Message& m) {
   return std::string(name(control_type(m))) + std::visit([](const auto& v) { return body(v); }, m);
+}
+
+std::string describe(const ControlEstablished& e) {
+  return "control connection up (server " + quoted(e.peer_hostname) + ", vendor " + quoted(e.peer_vendor) + ")";
 }
 
 }  // namespace pptp

@@ -2,6 +2,7 @@
 // One line per control message for --debug output.
 #include <string>
 
+#include "pptp/control.hpp"
 #include "pptp/messages.hpp"
 
 namespace pptp {
@@ -10,5 +11,10 @@ namespace pptp {
 // Text from the peer is quoted with non-printable bytes escaped, so a
 // hostile host name cannot inject terminal control sequences into a log.
 std::string describe(const Message& m);
+
+// The phase line for an accepted control connection, e.g.
+// `control connection up (server "vpn1", vendor "Microsoft")`. The host
+// name and vendor are the server's choice: escaped and bounded here.
+std::string describe(const ControlEstablished& e);
 
 }  // namespace pptp
