@@ -9,6 +9,7 @@
 
 #include "daemon/failure.hpp"
 #include "daemon/random.hpp"
+#include "daemon/session_config.hpp"
 #include "kernel/in_addr.hpp"
 #include "kernel/ppp_flags.hpp"
 #include "netlink/link.hpp"
@@ -74,32 +75,8 @@ std::optional<wire::Ipv4> Attempt::server() const {
 }
 
 ppp::SessionConfig Attempt::session_config() {
-  ppp::SessionConfig c;
-  c.lcp.mru = profile_.mru;
-  c.lcp.allowed_auth.clear();
-  for (auto m : profile_.auth) {
-    switch (m) {
-      case config::AuthMethod::MsChapV2: c.lcp.allowed_auth.push_back(ppp::AuthProtocol::MsChapV2); break;
-      case config::AuthMethod::MsChapV1: c.lcp.allowed_auth.push_back(ppp::AuthProtocol::MsChapV1); break;
-      case config::AuthMethod::ChapMd5: c.lcp.allowed_auth.push_back(ppp::AuthProtocol::ChapMd5); break;
-      case config::AuthMethod::Pap: c.lcp.allowed_auth.push_back(ppp::AuthProtocol::Pap); break;
-    }
-  }
-  c.lcp.seed = random_value<std::uint64_t>();
-  c.lcp.echo_interval = std::chrono::seconds(profile_.lcp_echo.interval_s);
-  c.lcp.echo_failures = profile_.lcp_echo.failures;
-  c.credentials.username = profile_.username;
-  // Straight into the session's copy: no temporary left unwiped.
-  c.credentials.password.assign(profile_.password.reveal());
-  c.credentials.peer_challenge = random_value<std::array<std::uint8_t, 16>>();
-  // Linux's MPPE does 40 and 128 bits only: a 56-bit ConfAck would leave the
-  // kernel without a running compressor, so 56 is never offered or accepted.
-  c.ccp.allowed = (profile_.mppe.bits.b128 ? ppp::mppe_bit::S : 0u) | (profile_.mppe.bits.b40 ? ppp::mppe_bit::L : 0u);
-  c.ccp.allow_stateful = profile_.mppe.stateful;
-  c.ccp.request_stateful = profile_.mppe.stateful;
-  c.ccp.required = profile_.mppe.required;
-  c.ipcp.want_dns = profile_.dns.use_peer;
-  return c;
+  return pptpctl::session_config(profile_, random_value<std::uint64_t>(),
+                                 random_value<std::array<std::uint8_t, 16>>());
 }
 
 void Attempt::start(TimePoint now) {
