@@ -17,6 +17,7 @@ struct NetworkSetup::State {
   std::optional<netlink::DnsBackend> dns_backend;  // where this link's DNS went
   std::optional<wire::Ipv4> pinned;  // the server address the hold pins (its path: hold.pinned_path())
   bool blocked = false;
+  bool ipv6_blocked = false;  // the hold has the IPv6 block (or there is no IPv6)
 };
 
 NetworkSetup::NetworkSetup() : state_(std::make_unique<State>()) {}
@@ -109,8 +110,21 @@ wire::Result<wire::Unit> NetworkSetup::block(const config::Profile& profile, con
   return wire::Unit{};
 }
 
+wire::Result<wire::Unit> NetworkSetup::block_ipv6(const config::Profile& profile, const Say& say) {
+  if (profile.ipv6 != config::Ipv6Mode::Block || state_->ipv6_blocked) return wire::Unit{};
+  auto line = state_->hold.block_ipv6();
+  save();
+  if (!line) return line.error();
+  say(*line);
+  state_->ipv6_blocked = true;
+  return wire::Unit{};
+}
+
 wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, const TunnelAddresses& t,
                                              const Say& say) {
+  // In the hold, before any IPv4 route points into the tunnel: from then on
+  // until `down`, across redials, IPv6 cannot go around it.
+  if (auto r = block_ipv6(profile, say); !r) return r.error();
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();
@@ -162,6 +176,7 @@ void NetworkSetup::undo(const Say& say) {
   for (const auto& line : report.failed) say("undo failed: " + line);
   state_->pinned.reset();
   state_->blocked = false;
+  state_->ipv6_blocked = false;
   if (state_->hold.empty() && state_->link.empty()) {
     if (!state_->record.empty()) ::unlink(state_->record.c_str());
   } else {

@@ -2,9 +2,10 @@
 // The tunnel's changes to the host's network, as two transactions kept in one
 // crash record:
 // - the hold, which lasts across redials: the server's pinned /32 (so GRE
-//   and TCP 1723 never follow a tunnel route into the tunnel) and, with
+//   and TCP 1723 never follow a tunnel route into the tunnel), with
 //   block_while_down, unreachable routes for everything the tunnel carries,
-//   so nothing goes out in clear between two links;
+//   so nothing goes out in clear between two links, and with "ipv6":
+//   "block", unreachable IPv6 ::/1 and 8000::/1;
 // - the link, one per up: MTU, address, link up, routes, DNS.
 // Every step is recorded before the next; undo removes exactly that, newest
 // first. Each step says what it did, for the log.
@@ -55,6 +56,9 @@ class NetworkSetup {
   // block_while_down: unreachable routes for everything the tunnel carries,
   // beneath the tunnel's own routes. Idempotent; lasts until undo().
   wire::Result<wire::Unit> block(const config::Profile& profile, const Say& say);
+  // "ipv6": "block": unreachable IPv6 ::/1 and 8000::/1 in the hold.
+  // Idempotent; lasts until undo(). apply() calls it first.
+  wire::Result<wire::Unit> block_ipv6(const config::Profile& profile, const Say& say);
   // The path to `server` now, ignoring our own routes and the tunnel.
   wire::Result<ServerPath> path_to(const wire::Ipv4& server, int tunnel_ifindex) const;
 
