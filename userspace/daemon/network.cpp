@@ -43,7 +43,11 @@ std::vector<wire::Ipv4Prefix> carried(const config::Profile& profile) {
 
 }  // namespace
 
-bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server) {
+bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server, const std::optional<wire::Ipv4>& peer) {
+  // The point-to-point address brings the kernel's own route to the peer's
+  // /32 through the tunnel: when the server is its own tunnel peer (pptpd's
+  // localip set to its public address), that route would take GRE with it.
+  if (peer == server) return true;
   for (const auto& p : carried(profile))
     if (wire::covers(p, server)) return true;
   return false;
@@ -71,8 +75,8 @@ wire::Result<ServerPath> NetworkSetup::path_to(const wire::Ipv4& server, int tun
 }
 
 wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profile, const wire::Ipv4& server,
-                                                   const Say& say) {
-  if (!tunnel_covers(profile, server)) return wire::Unit{};
+                                                   const Say& say, const std::optional<wire::Ipv4>& peer) {
+  if (!tunnel_covers(profile, server, peer)) return wire::Unit{};
   auto rtnl = netlink::RtnlSocket::open();
   if (!rtnl) return rtnl.error();
   // Outside our own routes: the block routes would answer a plain lookup.
@@ -125,6 +129,11 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   // In the hold, before any IPv4 route points into the tunnel: from then on
   // until `down`, across redials, IPv6 cannot go around it.
   if (auto r = block_ipv6(profile, say); !r) return r.error();
+  // Before the address: its peer route must not be the one to the server.
+  // The kernel appends its own route after ours, so the pin keeps winning.
+  if (t.peer == t.server) {
+    if (auto r = hold_server(profile, t.server, say, t.peer); !r) return r.error();
+  }
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();

@@ -39,7 +39,10 @@ struct ServerPath {
 };
 
 // Would any route the tunnel installs cover `server`? Then it needs a pin.
-bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server);
+// `peer`, once IPCP has named it: the kernel routes the peer's /32 into the
+// tunnel, so a peer equal to the server is covered too.
+bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server,
+                   const std::optional<wire::Ipv4>& peer = std::nullopt);
 
 class NetworkSetup {
  public:
@@ -52,7 +55,9 @@ class NetworkSetup {
   // Before dialling `server`: pins its /32 along the path outside the tunnel
   // when a tunnel route (or a block route) would cover it, replacing a pin
   // for another address or an old path. Nothing when nothing covers it.
-  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const wire::Ipv4& server, const Say& say);
+  // apply() calls it again with the peer, for a server that is its own peer.
+  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const wire::Ipv4& server, const Say& say,
+                                       const std::optional<wire::Ipv4>& peer = std::nullopt);
   // block_while_down: unreachable routes for everything the tunnel carries,
   // beneath the tunnel's own routes. Idempotent; lasts until undo().
   wire::Result<wire::Unit> block(const config::Profile& profile, const Say& say);
