@@ -98,6 +98,8 @@ ppp::SessionConfig Attempt::session_config() {
   c.ccp.request_stateful = profile_.mppe.stateful;
   c.ccp.required = profile_.mppe.required;
   c.ipcp.want_dns = profile_.dns.use_peer;
+  // IPCP refuses an address or DNS server equal to it (issue 9).
+  c.ipcp.server = server();
   return c;
 }
 
@@ -397,6 +399,7 @@ void Attempt::on_up(const ev::Up& up) {
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };
+  for (const auto& line : up.ip.refused) say(line);
   auto net = network_.apply(profile_, t, say);
   if (!net) return fail(Exit::NetworkSetup, net.error().reason);
   auto pass = unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Pass);
