@@ -59,14 +59,14 @@ lab_pptpctl_up peer
 [ $UP_RC = 0 ] || lab_fail "pptpctl up (peer = server) failed (exit $UP_RC): $(lab_last_words peer)"
 peer=$(ip -n cli -4 -o addr show dev pptp-peer | sed -n 's/.* peer \([0-9.]*\).*/\1/p')
 [ "$peer" = $SRV_IP ] || lab_fail "the tunnel's peer is $peer, not the server $SRV_IP (lab setup)"
-grep -q "host route $SRV_IP via 203.0.113.1 dev veth-cli" "$LOGS/pptpctl-up.log" \
-  || lab_fail "up did not pin the server, its own tunnel peer"
 server_way=$(ip -n cli route get $SRV_IP | head -1)
-echo "$server_way" | grep -q "via 203.0.113.1 dev veth-cli" \
-  || lab_fail "the server $SRV_IP (the tunnel's peer) is routed into the tunnel: $server_way"
-ip netns exec cli ping -c 3 -W 5 $OFFICE_HOST >/dev/null || lab_fail "no ping reply from $OFFICE_HOST through the tunnel (peer = server)"
+ip netns exec cli ping -c 3 -W 5 $OFFICE_HOST >/dev/null || lab_fail "no ping reply from $OFFICE_HOST through the tunnel (peer = server; ip route get $SRV_IP: $server_way)"
 sleep 2
 [ "$(lab_state peer)" = up ] || lab_fail "the tunnel (peer = server) did not stay up (state $(lab_state peer))"
+echo "$server_way" | grep -q "via 203.0.113.1 dev veth-cli" \
+  || lab_fail "the server $SRV_IP (the tunnel's peer) is routed into the tunnel: $server_way"
+grep -q "host route $SRV_IP via 203.0.113.1 dev veth-cli" "$LOGS/pptpctl-up.log" \
+  || lab_fail "up did not pin the server, its own tunnel peer"
 lab_log "client: peer = server $SRV_IP: ip route get $SRV_IP: $server_way; $OFFICE_HOST answers through pptp-peer"
 lab_pptpctl_down peer
 lab_same_as "$LOGS/snapshot"
