@@ -48,6 +48,11 @@
 //   "block_while_down":  the value of "default_route". While redialling,
 //                        every route the tunnel carries is an unreachable
 //                        route, so nothing meant for it leaves in clear.
+//   "ipv6":              "block" with "default_route", else "allow". PPTP
+//                        carries IPv4 only: "block" makes every off-link
+//                        IPv6 destination unreachable while the tunnel is
+//                        up or redialling (the local IPv6 LAN stays
+//                        reachable); "allow" leaves IPv6 alone.
 //   "idle_timeout_s":    0, 0..604800. Hang up (exit 0, no redial) after
 //                        this long without user traffic; 0 = never.
 //   "debug":             false. Log every packet (passwords hidden).
@@ -77,6 +82,9 @@ struct MppeBits {
   bool b128 = true;
   bool operator==(const MppeBits&) const = default;
 };
+
+enum class Ipv6Mode : std::uint8_t { Block, Allow };
+std::string_view to_string(Ipv6Mode m);  // the profile's spelling: "block", "allow"
 
 struct Mppe {
   bool required = true;
@@ -141,6 +149,9 @@ struct Profile {
   // The effective value: parse_profile fills in default_route when the key
   // is absent, so the daemon reads this one bool.
   bool block_while_down = false;
+  // The effective value, like block_while_down: Block when absent and
+  // default_route is on.
+  Ipv6Mode ipv6 = Ipv6Mode::Allow;
   std::uint32_t idle_timeout_s = 0;  // 0: never
   bool debug = false;
 };

@@ -37,6 +37,7 @@ nlohmann::json to_json(const Profile& p) {
         {"max_delay_s", p.reconnect.max_delay_s},
         {"max_attempts", p.reconnect.max_attempts}}},
       {"block_while_down", p.block_while_down},
+      {"ipv6", std::string(to_string(p.ipv6))},
       {"idle_timeout_s", p.idle_timeout_s},
       {"debug", p.debug},
   };

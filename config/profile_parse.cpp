@@ -25,11 +25,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 18> kTopKeys = {
+constexpr std::array<std::string_view, 19> kTopKeys = {
     "server",    "username",         "password",       "password_file", "auth",
     "mppe",      "routes",           "default_route",  "dns",           "mtu",
     "mru",       "interface",        "lcp_echo",       "connect_timeout_s",
-    "reconnect", "block_while_down", "idle_timeout_s", "debug"};
+    "reconnect", "block_while_down", "idle_timeout_s", "debug",         "ipv6"};
 constexpr std::array<std::string_view, 3> kMppeKeys = {"required", "bits", "stateful"};
 constexpr std::array<std::string_view, 1> kDnsKeys = {"use_peer"};
 constexpr std::array<std::string_view, 2> kLcpEchoKeys = {"interval_s", "failures"};
@@ -363,6 +363,19 @@ void parse_interface(Walk& w, const json& root, std::string_view profile_name, P
     p.interface = *s;
 }
 
+void parse_ipv6(Walk& w, const json& root, Profile& p) {
+  // A full tunnel must not leak IPv6 around it unless the profile says so.
+  p.ipv6 = p.default_route ? Ipv6Mode::Block : Ipv6Mode::Allow;
+  const std::string* s = w.string(root, "ipv6", {});
+  if (s == nullptr) return;
+  if (*s == to_string(Ipv6Mode::Block))
+    p.ipv6 = Ipv6Mode::Block;
+  else if (*s == to_string(Ipv6Mode::Allow))
+    p.ipv6 = Ipv6Mode::Allow;
+  else
+    w.expected(JsonPath().key("ipv6"), R"("block" or "allow")", root.at("ipv6"));
+}
+
 void parse_lcp_echo(Walk& w, const json& root, Profile& p) {
   const json* v = w.member(root, "lcp_echo");
   if (v == nullptr) return;
@@ -406,6 +419,14 @@ void parse_reconnect(Walk& w, const json& root, Profile& p) {
 }
 
 }  // namespace
+
+std::string_view to_string(Ipv6Mode m) {
+  switch (m) {
+    case Ipv6Mode::Block: return "block";
+    case Ipv6Mode::Allow: return "allow";
+  }
+  return "block";
+}
 
 std::string_view to_string(AuthMethod m) {
   switch (m) {
@@ -452,6 +473,7 @@ wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view
     parse_reconnect(w, root, p);
     // A full tunnel must not leak between attempts unless the profile says so.
     p.block_while_down = w.boolean(root, "block_while_down", top, p.default_route);
+    parse_ipv6(w, root, p);
     p.idle_timeout_s =
         w.integer<std::uint32_t>(root, "idle_timeout_s", top, 0, kMaxIdleTimeoutSeconds, p.idle_timeout_s);
     p.debug = w.boolean(root, "debug", top, p.debug);

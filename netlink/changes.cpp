@@ -84,6 +84,10 @@ std::string Changes::describe_step(const Step& s) {
                         [](const DnsStep& d) {
                           return "dns for " + d.record.ifname + " via " + std::string(to_string(d.record.backend));
                         },
+                        [](const Ipv6BlockStep& b) {
+                          return "IPv6 route " + describe_unreachable6(b.dst, b.metric) +
+                                 " (IPv6 does not leave around the tunnel)";
+                        },
                     },
                     s);
 }
@@ -199,6 +203,32 @@ wire::Result<std::string> Changes::add_block_route(const wire::Ipv4Prefix& dst, 
   return add_route_step(route, RouteRole::Block);
 }
 
+wire::Result<std::string> Changes::block_ipv6() {
+  auto rtnl = socket();
+  if (!rtnl) return rtnl.error();
+  std::string lines;
+  for (const Ipv6Prefix& half : {kIpv6LowHalf, kIpv6HighHalf}) {
+    auto r = add_unreachable6(**rtnl, half, kIpv6BlockMetric);
+    if (!r) return r.error();
+    Step step = Ipv6BlockStep{half, kIpv6BlockMetric};
+    std::string line = describe_step(step);
+    switch (*r) {
+      case Applied6::Added:
+        steps_.push_back(std::move(step));
+        break;
+      case Applied6::AlreadyPresent:
+        line += " (already present)";
+        break;
+      case Applied6::NoIpv6:
+        // Said once, for both halves: the first answer holds for the second.
+        return std::string("IPv6: not available on this machine, nothing to block");
+    }
+    if (!lines.empty()) lines += "; ";
+    lines += line;
+  }
+  return lines;
+}
+
 wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers,
                                              bool full_tunnel, const DnsOptions& options) {
   auto idx = index_of(ifname, "set DNS servers for " + ifname);
@@ -240,6 +270,13 @@ wire::Result<std::string> Changes::undo_step(const Step& s) {
                              [&](RtnlSocket& rtnl) { return remove_route(rtnl, rs.route); });
           },
           [&](const DnsStep& d) -> wire::Result<std::string> { return dns_undo(d.record); },
+          [&](const Ipv6BlockStep& b) -> wire::Result<std::string> {
+            auto rtnl = socket();
+            if (!rtnl) return rtnl.error();
+            auto r = remove_unreachable6(**rtnl, b.dst, b.metric);
+            if (!r) return r.error();
+            return *r == Removed::Removed ? "removed " + what : what + ": already gone";
+          },
       },
       s);
 }
@@ -292,6 +329,13 @@ nlohmann::json Changes::to_json() const {
                                      j["kind"] = "dns";
                                      return j;
                                    },
+                                   [](const Ipv6BlockStep& b) {
+                                     return nlohmann::json{{"kind", "route6"},
+                                                           {"role", "block"},
+                                                           {"type", "unreachable"},
+                                                           {"dst", to_string(b.dst)},
+                                                           {"metric", b.metric}};
+                                   },
                                },
                                s));
   }
@@ -336,6 +380,14 @@ wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
         // A block route is the only kind without an interface.
         if ((rr == RouteRole::Block) != (r.type == RouteType::Unreachable)) throw std::invalid_argument(role);
         c.steps_.push_back(RouteStep{r, rr});
+      } else if (kind == "route6") {
+        // Only the IPv6 block is ever recorded in this family.
+        const auto dst_text = ip(s, "dst");
+        const auto dst = parse_ipv6_prefix(dst_text);
+        if (!dst) throw std::invalid_argument(dst_text);
+        if (s.at("role").get<std::string>() != "block") throw std::invalid_argument(s.at("role").get<std::string>());
+        if (s.at("type").get<std::string>() != "unreachable") throw std::invalid_argument(s.at("type").get<std::string>());
+        c.steps_.push_back(Ipv6BlockStep{*dst, s.at("metric").get<std::uint32_t>()});
       } else if (kind == "dns") {
         auto d = dns_record_from_json(s);
         if (!d) return d.error();

@@ -27,6 +27,7 @@
 #include "userspace/wire/ipv4.hpp"
 #include "netlink/route_lookup.hpp"
 #include "netlink/routes.hpp"
+#include "netlink/routes6.hpp"
 #include "netlink/rtnl_socket.hpp"
 #include "userspace/wire/result.hpp"
 
@@ -88,6 +89,15 @@ class Changes {
   // 128.0.0.0/1 for a default route); the server's pin stays more specific.
   wire::Result<std::string> add_block_route(const wire::Ipv4Prefix& dst, std::uint32_t metric = kBlockMetric);
 
+  // No IPv6 leak around an IPv4 tunnel: `unreachable` ::/1 and 8000::/1
+  // (kIpv6BlockMetric, our protocol), so off-link IPv6 fails at once with
+  // EHOSTUNREACH while the on-link /64 and fe80::/64 routes, more specific,
+  // still work. Not tied to any interface: they stay until undo(). A kernel
+  // without IPv6 (or with it disabled everywhere) has nothing to block: the
+  // line says so and nothing is recorded. If the second half fails, the
+  // first stays recorded for undo().
+  wire::Result<std::string> block_ipv6();
+
   // Which backend took the servers comes back as a value beside the line
   // (applied.record.backend), so no caller reads it out of the sentence.
   wire::Result<DnsApplied> apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers, bool full_tunnel,
@@ -113,7 +123,11 @@ class Changes {
   struct DnsStep {
     DnsRecord record;
   };
-  using Step = std::variant<AddressStep, RouteStep, DnsStep>;
+  struct Ipv6BlockStep {
+    Ipv6Prefix dst;
+    std::uint32_t metric = kIpv6BlockMetric;
+  };
+  using Step = std::variant<AddressStep, RouteStep, DnsStep, Ipv6BlockStep>;
 
   static std::string describe_step(const Step& s);
   static bool is_pin(const Step& s);

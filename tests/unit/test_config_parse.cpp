@@ -504,3 +504,50 @@ TEST_CASE("config: auth method names") {
   CHECK(to_string(AuthMethod::ChapMd5) == "chap-md5");
   CHECK(to_string(AuthMethod::Pap) == "pap");
 }
+
+TEST_CASE("config: ipv6 is block with default_route, allow without, unless given") {
+  struct Row {
+    std::string_view extra;
+    Ipv6Mode ipv6;
+  };
+  const Row rows[] = {
+      {"", Ipv6Mode::Allow},
+      {R"("default_route": true)", Ipv6Mode::Block},
+      {R"("default_route": false)", Ipv6Mode::Allow},
+      {R"("default_route": true, "ipv6": "allow")", Ipv6Mode::Allow},
+      {R"("ipv6": "allow", "default_route": true)", Ipv6Mode::Allow},
+      {R"("ipv6": "block")", Ipv6Mode::Block},
+      {R"("routes": ["203.0.113.0/24"], "ipv6": "block")", Ipv6Mode::Block},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.extra);
+    auto r = parse(profile_text(row.extra));
+    REQUIRE(r.ok());
+    CHECK(r->ipv6 == row.ipv6);
+    // status --json shows the effective value, and it parses back the same.
+    const nlohmann::json j = to_json(*r);
+    CHECK(j["ipv6"] == std::string(to_string(row.ipv6)));
+    auto back = parse(j.dump());
+    REQUIRE(back.ok());
+    CHECK(back->ipv6 == r->ipv6);
+  }
+}
+
+TEST_CASE("config: ipv6 errors") {
+  struct Row {
+    std::string_view extra;
+    std::string_view error;
+  };
+  const Row rows[] = {
+      {R"("ipv6": "off")", R"(ipv6: expected "block" or "allow", got "off")"},
+      {R"("ipv6": "Block")", R"(ipv6: expected "block" or "allow", got "Block")"},
+      {R"("ipv6": true)", "ipv6: expected a string, got true"},
+      {R"("ipv6": null)", "ipv6: expected a string, got null"},
+      {R"("ipv6": "")", R"(ipv6: expected "block" or "allow", got "")"},
+      {R"("ipv_6": "block")", R"(unknown key "ipv_6" (did you mean "ipv6"?))"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.extra);
+    CHECK(error_with(row.extra) == std::string(kFile) + std::string(row.error));
+  }
+}

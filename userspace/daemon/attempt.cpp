@@ -75,8 +75,11 @@ std::optional<wire::Ipv4> Attempt::server() const {
 }
 
 ppp::SessionConfig Attempt::session_config() {
-  return pptpctl::session_config(profile_, random_value<std::uint64_t>(),
-                                 random_value<std::array<std::uint8_t, 16>>());
+  auto c = pptpctl::session_config(profile_, random_value<std::uint64_t>(),
+                                   random_value<std::array<std::uint8_t, 16>>());
+  // IPCP refuses an address or DNS server equal to it (issue 9).
+  c.ipcp.server = server();
+  return c;
 }
 
 void Attempt::start(TimePoint now) {
@@ -374,6 +377,7 @@ void Attempt::on_up(const ev::Up& up) {
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };
+  for (const auto& line : up.ip.refused) say(line);
   auto net = network_.apply(profile_, t, say);
   if (!net) return fail(Exit::NetworkSetup, net.error().reason);
   auto pass = unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Pass);

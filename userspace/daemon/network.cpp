@@ -17,6 +17,7 @@ struct NetworkSetup::State {
   std::optional<netlink::DnsBackend> dns_backend;  // where this link's DNS went
   std::optional<wire::Ipv4> pinned;  // the server address the hold pins (its path: hold.pinned_path())
   bool blocked = false;
+  bool ipv6_blocked = false;  // the hold has the IPv6 block (or there is no IPv6)
 };
 
 NetworkSetup::NetworkSetup() : state_(std::make_unique<State>()) {}
@@ -42,7 +43,11 @@ std::vector<wire::Ipv4Prefix> carried(const config::Profile& profile) {
 
 }  // namespace
 
-bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server) {
+bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server, const std::optional<wire::Ipv4>& peer) {
+  // The point-to-point address brings the kernel's own route to the peer's
+  // /32 through the tunnel: when the server is its own tunnel peer (pptpd's
+  // localip set to its public address), that route would take GRE with it.
+  if (peer == server) return true;
   for (const auto& p : carried(profile))
     if (wire::covers(p, server)) return true;
   return false;
@@ -67,8 +72,8 @@ wire::Result<ServerPath> NetworkSetup::path_to(const wire::Ipv4& server, int tun
 }
 
 wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profile, const wire::Ipv4& server,
-                                                   const Say& say) {
-  if (!tunnel_covers(profile, server)) return wire::Unit{};
+                                                   const Say& say, const std::optional<wire::Ipv4>& peer) {
+  if (!tunnel_covers(profile, server, peer)) return wire::Unit{};
   auto rtnl = netlink::RtnlSocket::open();
   if (!rtnl) return rtnl.error();
   // Outside our own routes: the block routes would answer a plain lookup.
@@ -106,8 +111,26 @@ wire::Result<wire::Unit> NetworkSetup::block(const config::Profile& profile, con
   return wire::Unit{};
 }
 
+wire::Result<wire::Unit> NetworkSetup::block_ipv6(const config::Profile& profile, const Say& say) {
+  if (profile.ipv6 != config::Ipv6Mode::Block || state_->ipv6_blocked) return wire::Unit{};
+  auto line = state_->hold.block_ipv6();
+  save();
+  if (!line) return line.error();
+  say(*line);
+  state_->ipv6_blocked = true;
+  return wire::Unit{};
+}
+
 wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, const TunnelAddresses& t,
                                              const Say& say) {
+  // In the hold, before any IPv4 route points into the tunnel: from then on
+  // until `down`, across redials, IPv6 cannot go around it.
+  if (auto r = block_ipv6(profile, say); !r) return r.error();
+  // Before the address: its peer route must not be the one to the server.
+  // The kernel appends its own route after ours, so the pin keeps winning.
+  if (t.peer == t.server) {
+    if (auto r = hold_server(profile, t.server, say, t.peer); !r) return r.error();
+  }
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();
@@ -159,6 +182,7 @@ void NetworkSetup::undo(const Say& say) {
   for (const auto& line : report.failed) say("undo failed: " + line);
   state_->pinned.reset();
   state_->blocked = false;
+  state_->ipv6_blocked = false;
   if (state_->hold.empty() && state_->link.empty()) {
     if (!state_->record.empty()) ::unlink(state_->record.c_str());
   } else {

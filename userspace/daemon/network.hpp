@@ -2,9 +2,10 @@
 // The tunnel's changes to the host's network, as two transactions kept in one
 // crash record:
 // - the hold, which lasts across redials: the server's pinned /32 (so GRE
-//   and TCP 1723 never follow a tunnel route into the tunnel) and, with
+//   and TCP 1723 never follow a tunnel route into the tunnel), with
 //   block_while_down, unreachable routes for everything the tunnel carries,
-//   so nothing goes out in clear between two links;
+//   so nothing goes out in clear between two links, and with "ipv6":
+//   "block", unreachable IPv6 ::/1 and 8000::/1;
 // - the link, one per up: MTU, address, link up, routes, DNS.
 // Every step is recorded before the next; undo removes exactly that, newest
 // first. Each step says what it did, for the log.
@@ -38,7 +39,10 @@ struct ServerPath {
 };
 
 // Would any route the tunnel installs cover `server`? Then it needs a pin.
-bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server);
+// `peer`, once IPCP has named it: the kernel routes the peer's /32 into the
+// tunnel, so a peer equal to the server is covered too.
+bool tunnel_covers(const config::Profile& profile, const wire::Ipv4& server,
+                   const std::optional<wire::Ipv4>& peer = std::nullopt);
 
 class NetworkSetup {
  public:
@@ -51,10 +55,15 @@ class NetworkSetup {
   // Before dialling `server`: pins its /32 along the path outside the tunnel
   // when a tunnel route (or a block route) would cover it, replacing a pin
   // for another address or an old path. Nothing when nothing covers it.
-  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const wire::Ipv4& server, const Say& say);
+  // apply() calls it again with the peer, for a server that is its own peer.
+  wire::Result<wire::Unit> hold_server(const config::Profile& profile, const wire::Ipv4& server, const Say& say,
+                                       const std::optional<wire::Ipv4>& peer = std::nullopt);
   // block_while_down: unreachable routes for everything the tunnel carries,
   // beneath the tunnel's own routes. Idempotent; lasts until undo().
   wire::Result<wire::Unit> block(const config::Profile& profile, const Say& say);
+  // "ipv6": "block": unreachable IPv6 ::/1 and 8000::/1 in the hold.
+  // Idempotent; lasts until undo(). apply() calls it first.
+  wire::Result<wire::Unit> block_ipv6(const config::Profile& profile, const Say& say);
   // The path to `server` now, ignoring our own routes and the tunnel.
   wire::Result<ServerPath> path_to(const wire::Ipv4& server, int tunnel_ifindex) const;
 
