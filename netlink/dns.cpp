@@ -1,16 +1,23 @@
 #include "netlink/dns.hpp"
 
 #include "netlink/resolv_conf.hpp"
+#include "netlink/resolvconf_cmd.hpp"
 #include "netlink/resolved.hpp"
 
 namespace netlink {
 
 namespace {
 
-std::string join_servers(const std::vector<wire::Ipv4>& servers) {
+std::string join(const std::vector<std::string>& words, const char* sep) {
   std::string s;
-  for (const wire::Ipv4& a : servers) s += (s.empty() ? "" : " ") + to_string(a);
+  for (const auto& w : words) s += (s.empty() ? "" : sep) + w;
   return s;
+}
+
+std::string join_servers(const std::vector<wire::Ipv4>& servers) {
+  std::vector<std::string> words;
+  for (const wire::Ipv4& a : servers) words.push_back(to_string(a));
+  return join(words, " ");
 }
 
 }  // namespace
@@ -19,6 +26,8 @@ std::string_view to_string(DnsBackend b) {
   switch (b) {
     case DnsBackend::Resolved:
       return "systemd-resolved";
+    case DnsBackend::Resolvconf:
+      return "resolvconf";
     case DnsBackend::ResolvConf:
       return "resolv.conf";
   }
@@ -26,24 +35,36 @@ std::string_view to_string(DnsBackend b) {
 }
 
 wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const std::vector<wire::Ipv4>& servers,
-                                   bool full_tunnel, const DnsOptions& options) {
+                                   bool full_tunnel, const std::vector<std::string>& domains,
+                                   const DnsOptions& options) {
   DnsApplied out;
   out.record.ifname = ifname;
   out.record.ifindex = ifindex;
   if (resolved_running(options.bus_address)) {
-    auto r = resolved_apply(options.bus_address, ifindex, ifname, servers, full_tunnel);
+    auto r = resolved_apply(options.bus_address, ifindex, ifname, servers, full_tunnel, domains);
     if (!r) return r.error();
     out.record.backend = DnsBackend::Resolved;
     out.record.bus_address = options.bus_address;
+    std::vector<std::string> routing;
+    for (const auto& [name, route_only] : resolved_domains(full_tunnel, domains)) routing.push_back("~" + name);
     out.description = "dns " + join_servers(servers) + " for " + ifname + " via systemd-resolved" +
-                      (full_tunnel ? " (all domains)" : "");
+                      (routing.empty() ? "" : " (routing domains " + join(routing, " ") + ")");
+    return out;
+  }
+  if (auto program = find_resolvconf(options.search_path)) {
+    if (servers.empty()) return wire::Error::fatal("cannot set DNS servers for " + ifname + ": no servers to set");
+    auto r = resolvconf_add(*program, ifname, resolvconf_input(servers, domains));
+    if (!r) return wire::Error::fatal("cannot set DNS servers for " + ifname + ": " + r.error().reason);
+    out.record.backend = DnsBackend::Resolvconf;
+    out.record.program = *program;
+    out.description = "dns " + join_servers(servers) + " for " + ifname + " via " + *program + " -a " + ifname +
+                      (domains.empty() ? "" : " (search " + join(domains, " ") + ")");
     return out;
   }
   out.record.backend = DnsBackend::ResolvConf;
-  out.record.resolv_conf = options.resolv_conf;
-  out.record.backup =
-      options.backup.empty() ? options.run_dir + "/resolv.conf." + ifname + ".json" : options.backup;
-  auto r = resolv_conf_apply(out.record.resolv_conf, out.record.backup, ifname, servers, full_tunnel);
+  out.record.state_dir = options.state_dir;
+  ResolvConfTunnel t{ifname, servers, domains, full_tunnel, options.owner_lock};
+  auto r = resolv_conf_apply(options.resolv_conf, options.state_dir, t);
   if (!r) return r.error();
   out.description = "dns " + *r;
   return out;
@@ -62,10 +83,19 @@ wire::Result<std::string> dns_undo(const DnsRecord& record) {
       }
       return std::string{};
     }
+    case DnsBackend::Resolvconf: {
+      auto r = resolvconf_delete(record.program, record.ifname);
+      if (!r) return wire::Error::fatal("cannot take the DNS servers of " + record.ifname + " back: " + r.error().reason);
+      return "dns record " + record.ifname + " removed with " + record.program + " -d " + record.ifname;
+    }
     case DnsBackend::ResolvConf:
-      return resolv_conf_restore(record.resolv_conf, record.backup);
+      return resolv_conf_remove(record.state_dir, record.ifname);
   }
   return wire::Error::fatal("cannot undo DNS settings: unknown backend");
+}
+
+wire::Result<std::vector<std::string>> dns_recover(const std::string& state_dir) {
+  return resolv_conf_recover(state_dir);
 }
 
 nlohmann::json to_json(const DnsRecord& r) {
@@ -77,9 +107,11 @@ nlohmann::json to_json(const DnsRecord& r) {
     case DnsBackend::Resolved:
       if (!r.bus_address.empty()) j["bus_address"] = r.bus_address;
       break;
+    case DnsBackend::Resolvconf:
+      j["program"] = r.program;
+      break;
     case DnsBackend::ResolvConf:
-      j["resolv_conf"] = r.resolv_conf;
-      j["backup"] = r.backup;
+      j["state_dir"] = r.state_dir;
       break;
   }
   return j;
@@ -96,10 +128,17 @@ wire::Result<DnsRecord> dns_record_from_json(const nlohmann::json& j) {
     if (backend == to_string(DnsBackend::Resolved)) {
       r.backend = DnsBackend::Resolved;
       r.bus_address = j.value("bus_address", std::string{});
+    } else if (backend == to_string(DnsBackend::Resolvconf)) {
+      r.backend = DnsBackend::Resolvconf;
+      r.program = j.at("program").get<std::string>();
+      // The record is root's, but it names a program run as root: only an
+      // absolute path to a file called resolvconf.
+      if (r.program.empty() || r.program.front() != '/' || !r.program.ends_with("/resolvconf")) {
+        return wire::Error::fatal(bad + "\"" + r.program + "\" is not a resolvconf program");
+      }
     } else if (backend == to_string(DnsBackend::ResolvConf)) {
       r.backend = DnsBackend::ResolvConf;
-      r.resolv_conf = j.at("resolv_conf").get<std::string>();
-      r.backup = j.at("backup").get<std::string>();
+      r.state_dir = j.at("state_dir").get<std::string>();
     } else {
       return wire::Error::fatal(bad + "unknown backend \"" + backend + "\"");
     }
