@@ -125,7 +125,12 @@ wire::Result<std::string> follow_symlinks(const std::string& path) {
   std::filesystem::path p = path;
   for (int hops = 0; hops < 40; ++hops) {
     struct stat st{};
-    if (::lstat(p.c_str(), &st) < 0 || !S_ISLNK(st.st_mode)) return p.string();
+    if (::lstat(p.c_str(), &st) < 0 || !S_ISLNK(st.st_mode)) {
+      // "/etc/../run/x" as "/run/x": the directory as the kernel resolves it.
+      std::error_code ec;
+      auto dir = std::filesystem::weakly_canonical(p.parent_path(), ec);
+      return ec || hops == 0 ? p.string() : (dir / p.filename()).string();
+    }
     std::error_code ec;
     const auto target = std::filesystem::read_symlink(p, ec);
     if (ec) return wire::Error::fatal("cannot read the symlink " + p.string() + ": " + ec.message());

@@ -34,7 +34,7 @@ wire::Result<wire::Fd> lock_file(const std::string& path);
 
 // Where a chain of symlinks at path finally points (path itself if it is no
 // symlink). The end may not exist. Relative links resolve against the link's
-// own directory. Fails after 40 links (ELOOP, as the kernel does).
+// own directory; the result's directory is canonical. Fails after 40 links (ELOOP, as the kernel does).
 wire::Result<std::string> follow_symlinks(const std::string& path);
 
 }  // namespace netlink
