@@ -1,5 +1,11 @@
 #include "netlink/dns.hpp"
 
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "netlink/file_io.hpp"
 #include "netlink/resolv_conf.hpp"
 #include "netlink/resolvconf_cmd.hpp"
 #include "netlink/resolved.hpp"
@@ -18,6 +24,63 @@ std::string join_servers(const std::vector<wire::Ipv4>& servers) {
   std::vector<std::string> words;
   for (const wire::Ipv4& a : servers) words.push_back(to_string(a));
   return join(words, " ");
+}
+
+// The record names a program run as root: only an absolute path to a file
+// called resolvconf.
+bool plausible_resolvconf(const std::string& program) {
+  return !program.empty() && program.front() == '/' && program.ends_with("/resolvconf");
+}
+
+// A resolvconf record outlives the daemon that made it (until a reboot wipes
+// /run/resolvconf), so a copy of what undoes it is kept beside the
+// resolv.conf state: STATE_DIR/resolvconf.IFNAME.json.
+std::string resolvconf_record(const std::string& state_dir, const std::string& ifname) {
+  return state_dir + "/resolvconf." + ifname + ".json";
+}
+
+wire::Result<wire::Unit> save_resolvconf_record(const std::string& state_dir, const std::string& ifname,
+                                                const std::string& program, const std::string& owner_lock) {
+  if (auto r = ensure_private_dir(state_dir); !r) return r.error();
+  const nlohmann::json j{{"ifname", ifname}, {"program", program}, {"owner_lock", owner_lock}};
+  return replace_file(resolvconf_record(state_dir, ifname), j.dump() + "\n", 0600);
+}
+
+wire::Result<std::vector<std::string>> recover_resolvconf(const std::string& state_dir) {
+  std::vector<std::string> lines;
+  std::vector<std::string> files;
+  if (DIR* d = ::opendir(state_dir.c_str())) {
+    while (auto* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n.starts_with("resolvconf.") && n.ends_with(".json")) files.push_back(state_dir + "/" + n);
+    }
+    ::closedir(d);
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto text = read_whole_file(f);
+    if (!text) return text.error();
+    if (!*text) continue;
+    const auto j = nlohmann::json::parse(**text, nullptr, false);
+    std::string ifname, program, owner;
+    if (j.is_object()) {
+      ifname = j.value("ifname", std::string{});
+      program = j.value("program", std::string{});
+      owner = j.value("owner_lock", std::string{});
+    }
+    if (ifname.empty() || !plausible_resolvconf(program)) {
+      return wire::Error::fatal("cannot use the resolvconf record " + f + ": it is not one pptpctl wrote");
+    }
+    if (owner.empty() || owner_alive(owner)) continue;
+    auto r = resolvconf_delete(program, ifname);
+    // The record goes either way: its tunnel is dead, and a resolvconf that
+    // refuses now (openresolv without the record after a reboot) will not
+    // agree later either; the line says what happened.
+    ::unlink(f.c_str());
+    lines.push_back("the daemon of " + ifname + " is gone (crash or reboot): " +
+                    (r ? "dns record " + ifname + " removed with " + program + " -d " + ifname : r.error().reason));
+  }
+  return lines;
 }
 
 }  // namespace
@@ -52,11 +115,20 @@ wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const
     return out;
   }
   if (auto program = find_resolvconf(options.search_path)) {
-    if (servers.empty()) return wire::Error::fatal("cannot set DNS servers for " + ifname + ": no servers to set");
+    const std::string what = "cannot set DNS servers for " + ifname + ": ";
+    if (servers.empty()) return wire::Error::fatal(what + "no servers to set");
+    // Recorded before it is done, so a crash in between still undoes it.
+    if (auto saved = save_resolvconf_record(options.state_dir, ifname, *program, options.owner_lock); !saved) {
+      return wire::Error::fatal(what + saved.error().reason);
+    }
     auto r = resolvconf_add(*program, ifname, resolvconf_input(servers, domains));
-    if (!r) return wire::Error::fatal("cannot set DNS servers for " + ifname + ": " + r.error().reason);
+    if (!r) {
+      ::unlink(resolvconf_record(options.state_dir, ifname).c_str());
+      return wire::Error::fatal(what + r.error().reason);
+    }
     out.record.backend = DnsBackend::Resolvconf;
     out.record.program = *program;
+    out.record.state_dir = options.state_dir;
     out.description = "dns " + join_servers(servers) + " for " + ifname + " via " + *program + " -a " + ifname +
                       (domains.empty() ? "" : " (search " + join(domains, " ") + ")");
     return out;
@@ -86,6 +158,7 @@ wire::Result<std::string> dns_undo(const DnsRecord& record) {
     case DnsBackend::Resolvconf: {
       auto r = resolvconf_delete(record.program, record.ifname);
       if (!r) return wire::Error::fatal("cannot take the DNS servers of " + record.ifname + " back: " + r.error().reason);
+      if (!record.state_dir.empty()) ::unlink(resolvconf_record(record.state_dir, record.ifname).c_str());
       return "dns record " + record.ifname + " removed with " + record.program + " -d " + record.ifname;
     }
     case DnsBackend::ResolvConf:
@@ -95,7 +168,12 @@ wire::Result<std::string> dns_undo(const DnsRecord& record) {
 }
 
 wire::Result<std::vector<std::string>> dns_recover(const std::string& state_dir) {
-  return resolv_conf_recover(state_dir);
+  auto lines = resolv_conf_recover(state_dir);
+  if (!lines) return lines.error();
+  auto more = recover_resolvconf(state_dir);
+  if (!more) return more.error();
+  lines->insert(lines->end(), more->begin(), more->end());
+  return lines;
 }
 
 nlohmann::json to_json(const DnsRecord& r) {
@@ -109,6 +187,7 @@ nlohmann::json to_json(const DnsRecord& r) {
       break;
     case DnsBackend::Resolvconf:
       j["program"] = r.program;
+      if (!r.state_dir.empty()) j["state_dir"] = r.state_dir;
       break;
     case DnsBackend::ResolvConf:
       j["state_dir"] = r.state_dir;
@@ -131,9 +210,8 @@ wire::Result<DnsRecord> dns_record_from_json(const nlohmann::json& j) {
     } else if (backend == to_string(DnsBackend::Resolvconf)) {
       r.backend = DnsBackend::Resolvconf;
       r.program = j.at("program").get<std::string>();
-      // The record is root's, but it names a program run as root: only an
-      // absolute path to a file called resolvconf.
-      if (r.program.empty() || r.program.front() != '/' || !r.program.ends_with("/resolvconf")) {
+      r.state_dir = j.value("state_dir", std::string{});
+      if (!plausible_resolvconf(r.program)) {
         return wire::Error::fatal(bad + "\"" + r.program + "\" is not a resolvconf program");
       }
     } else if (backend == to_string(DnsBackend::ResolvConf)) {

@@ -36,7 +36,7 @@ struct DnsRecord {
   DnsBackend backend = DnsBackend::ResolvConf;
   std::string ifname;
   int ifindex = 0;
-  std::string state_dir;    // ResolvConf only
+  std::string state_dir;    // ResolvConf and Resolvconf (its crash record)
   std::string program;      // Resolvconf only: the resolvconf that took the record
   std::string bus_address;  // Resolved only; empty is the system bus
 
@@ -56,7 +56,8 @@ wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const
 wire::Result<std::string> dns_undo(const DnsRecord& record);
 
 // After a crash or a power loss: takes out what tunnels whose daemons are
-// gone left in state_dir. One line per thing done, none when nothing was.
+// gone left in state_dir (their servers in resolv.conf, their resolvconf
+// records). One line per thing done, none when nothing was.
 wire::Result<std::vector<std::string>> dns_recover(const std::string& state_dir = kDefaultStateDir);
 
 nlohmann::json to_json(const DnsRecord& r);

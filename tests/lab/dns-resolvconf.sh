@@ -41,3 +41,19 @@ cat /run/pptpctl/office.log >>"$LOGS/pptpctl-up.log"  # the daemon's own undo li
 grep -q 'dns record pptp-office removed with /usr/sbin/resolvconf -d pptp-office' "$LOGS/pptpctl-up.log" \
   || lab_fail "down did not say it removed the resolvconf record"
 lab_log "client: down; resolvconf has no record of pptp-office, /etc/resolv.conf untouched"
+
+# A crash: the daemon is SIGKILLed with its record in resolvconf. The next
+# command, whatever it is (here `list`), removes the record and says so.
+lab_pptpctl_up office
+[ $UP_RC = 0 ] || lab_fail "pptpctl up (second) failed (exit $UP_RC): $(lab_last_words office)"
+[ -f $record ] || lab_fail "no resolvconf record $record on the second up"
+pid=$(lab_daemon_pid office) || lab_fail "no daemon pid for office"
+kill -KILL "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+[ -f $record ] || lab_fail "the record went away by itself (nothing to prove)"
+out=$(ip netns exec cli "$PPTPCTL" list 2>&1)
+echo "$out" | sed 's/^/lab: said: /'
+echo "$out" | grep -q 'the daemon of pptp-office is gone (crash or reboot): dns record pptp-office removed with /usr/sbin/resolvconf -d pptp-office' \
+  || lab_fail "pptpctl list did not remove the dead tunnel's resolvconf record"
+[ ! -e $record ] || lab_fail "$record is still there after the dead daemon's recovery"
+lab_log "client: daemon $pid SIGKILLed; the next command removed its resolvconf record"

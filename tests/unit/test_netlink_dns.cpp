@@ -420,6 +420,28 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     REQUIRE_MESSAGE(undone.ok(), (undone.ok() ? std::string() : undone.error().reason));
     CHECK(*undone == "dns record pptp-office removed with " + (bin / "resolvconf").string() + " -d pptp-office");
     CHECK(slurp(log).ends_with("-d pptp-office\n"));
+    CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
+  }
+  SUBCASE("a dead daemon's record is removed by the next command's recovery") {
+    o.search_path = bin.string();
+    auto held = std::make_unique<HeldLock>(o.owner_lock);
+    auto applied = netlink::dns_apply("pptp-office", 7, kServers, true, {}, o);
+    REQUIRE(applied.ok());
+    CHECK(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
+    auto alive = netlink::dns_recover(o.state_dir);
+    REQUIRE(alive.ok());
+    CHECK(alive->empty());
+    held.reset();  // SIGKILL: the lock goes with the process
+    auto rec = netlink::dns_recover(o.state_dir);
+    REQUIRE_MESSAGE(rec.ok(), (rec.ok() ? std::string() : rec.error().reason));
+    REQUIRE(rec->size() == 1);
+    CHECK((*rec)[0] == "the daemon of pptp-office is gone (crash or reboot): dns record pptp-office removed with " +
+                           (bin / "resolvconf").string() + " -d pptp-office");
+    CHECK(slurp(log).ends_with("-d pptp-office\n"));
+    CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
+    auto again = netlink::dns_recover(o.state_dir);
+    REQUIRE(again.ok());
+    CHECK(again->empty());
   }
   SUBCASE("a failure is one sentence with what resolvconf said") {
     o.search_path = bin.string();
