@@ -28,7 +28,13 @@
 //   "routes":            []. IPv4 networks "a.b.c.d/len", len 0..32, host
 //                        bits zero, sent through the tunnel.
 //   "default_route":     false. Send all traffic through the tunnel.
-//   "dns":               {"use_peer": true}. Use the DNS servers IPCP offers.
+//   "dns":               {"use_peer": true, "domains": []}. use_peer: use the
+//                        DNS servers IPCP offers. domains: up to 16 DNS
+//                        names (host-name syntax, one trailing dot allowed
+//                        and dropped, stored lower-case, no duplicates)
+//                        whose queries go to those servers: routing domains
+//                        "~corp.example" under systemd-resolved, search
+//                        domains under resolvconf and in /etc/resolv.conf.
 //   "mtu":               1400, 576..1500.
 //   "mru":               1500, 576..1500.
 //   "interface":         "pptp-" + profile name, cut to 15 characters (the
@@ -93,8 +99,11 @@ struct Mppe {
   bool operator==(const Mppe&) const = default;
 };
 
+inline constexpr std::size_t kMaxDnsDomains = 16;
+
 struct Dns {
   bool use_peer = true;
+  std::vector<std::string> domains{};  // lower-case, no trailing dot
   bool operator==(const Dns&) const = default;
 };
 

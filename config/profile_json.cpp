@@ -25,7 +25,7 @@ nlohmann::json to_json(const Profile& p) {
       {"mppe", {{"required", p.mppe.required}, {"bits", bits}, {"stateful", p.mppe.stateful}}},
       {"routes", routes},
       {"default_route", p.default_route},
-      {"dns", {{"use_peer", p.dns.use_peer}}},
+      {"dns", {{"use_peer", p.dns.use_peer}, {"domains", p.dns.domains}}},
       {"mtu", p.mtu},
       {"mru", p.mru},
       {"interface", p.interface},

@@ -31,7 +31,7 @@ constexpr std::array<std::string_view, 19> kTopKeys = {
     "mru",       "interface",        "lcp_echo",       "connect_timeout_s",
     "reconnect", "block_while_down", "idle_timeout_s", "debug",         "ipv6"};
 constexpr std::array<std::string_view, 3> kMppeKeys = {"required", "bits", "stateful"};
-constexpr std::array<std::string_view, 1> kDnsKeys = {"use_peer"};
+constexpr std::array<std::string_view, 2> kDnsKeys = {"use_peer", "domains"};
 constexpr std::array<std::string_view, 2> kLcpEchoKeys = {"interval_s", "failures"};
 constexpr std::array<std::string_view, 4> kReconnectKeys = {"enabled", "delay_s", "max_delay_s",
                                                             "max_attempts"};
@@ -346,6 +346,38 @@ void parse_dns(Walk& w, const json& root, Profile& p) {
   const json* obj = w.object(*v, at, kDnsKeys);
   if (obj == nullptr) return;
   p.dns.use_peer = w.boolean(*obj, "use_peer", at, p.dns.use_peer);
+  const json* d = w.member(*obj, "domains");
+  if (d == nullptr) return;
+  const JsonPath dat = at.key("domains");
+  constexpr std::string_view kWhat = R"(an array of DNS names like "corp.example")";
+  if (!d->is_array()) {
+    w.expected(dat, kWhat, *d);
+    return;
+  }
+  if (d->size() > kMaxDnsDomains) {
+    w.fail(dat, "expected at most " + std::to_string(kMaxDnsDomains) + " names, got " + std::to_string(d->size()));
+    return;
+  }
+  std::vector<std::string> domains;
+  for (std::size_t i = 0; i < d->size() && !w.failed(); ++i) {
+    const json& e = (*d)[i];
+    const JsonPath eat = dat.index(i);
+    // The names end up in resolv.conf lines and D-Bus calls: host-name
+    // syntax only (RFC 1123), so no space, '~' or control character passes.
+    if (!e.is_string() || !is_host_name(e.get_ref<const std::string&>())) {
+      w.expected(eat, R"(a DNS name like "corp.example")", e);
+      break;
+    }
+    std::string name = e.get<std::string>();
+    if (name.back() == '.') name.pop_back();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    if (std::find(domains.begin(), domains.end(), name) != domains.end())
+      w.fail(eat, describe_value(e) + " is listed twice");
+    else
+      domains.push_back(std::move(name));
+  }
+  if (!w.failed()) p.dns.domains = std::move(domains);
 }
 
 void parse_interface(Walk& w, const json& root, std::string_view profile_name, Profile& p) {

@@ -230,10 +230,11 @@ wire::Result<std::string> Changes::block_ipv6() {
 }
 
 wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers,
-                                             bool full_tunnel, const DnsOptions& options) {
+                                             bool full_tunnel, const std::vector<std::string>& domains,
+                                             const DnsOptions& options) {
   auto idx = index_of(ifname, "set DNS servers for " + ifname);
   if (!idx) return idx.error();
-  auto r = dns_apply(ifname, *idx, servers, full_tunnel, options);
+  auto r = dns_apply(ifname, *idx, servers, full_tunnel, domains, options);
   if (!r) return r.error();
   steps_.push_back(DnsStep{r->record});
   return *r;

@@ -12,7 +12,7 @@
 //   net.pin_host_route(server, "pptp-office");                    // before ...
 //   net.add_default_route("pptp-office");                         // ... this
 //   net.add_block_route({{0, 0, 0, 0}, 1});                       // block_while_down
-//   net.apply_dns("pptp-office", {dns1, dns2}, true);
+//   net.apply_dns("pptp-office", {dns1, dns2}, true, {"corp.example"});
 //   save(net.to_json());  ...  auto report = net.undo();
 #include <cstdint>
 #include <memory>
@@ -101,7 +101,7 @@ class Changes {
   // Which backend took the servers comes back as a value beside the line
   // (applied.record.backend), so no caller reads it out of the sentence.
   wire::Result<DnsApplied> apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers, bool full_tunnel,
-                                     const DnsOptions& options = {});
+                                     const std::vector<std::string>& domains = {}, const DnsOptions& options = {});
 
   UndoReport undo();
 

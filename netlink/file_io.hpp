@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "userspace/wire/fd.hpp"
 #include "userspace/wire/result.hpp"
 
 namespace netlink {
@@ -15,10 +16,25 @@ namespace netlink {
 wire::Result<std::optional<std::string>> read_whole_file(const std::string& path);
 
 // Replaces path (a file or a symlink: the link itself, never its target)
-// with a regular file holding exactly `bytes`.
+// with a regular file holding exactly `bytes`. The file and its directory are
+// fsync'd, so after a power loss the new file is there (or the old one).
 wire::Result<wire::Unit> replace_file(const std::string& path, const std::string& bytes, mode_t mode);
 
 // Replaces path with a symlink to target.
 wire::Result<wire::Unit> replace_with_symlink(const std::string& path, const std::string& target);
+
+// A directory only root (the caller's euid) may use: created 0700 if
+// missing; refused if it is a symlink, not a directory, owned by someone
+// else, or open to group or others.
+wire::Result<wire::Unit> ensure_private_dir(const std::string& dir);
+
+// Opens (creating, 0600, never through a symlink) and flock()s path
+// exclusively, waiting for another holder; the lock lasts as long as the fd.
+wire::Result<wire::Fd> lock_file(const std::string& path);
+
+// Where a chain of symlinks at path finally points (path itself if it is no
+// symlink). The end may not exist. Relative links resolve against the link's
+// own directory; the result's directory is canonical. Fails after 40 links (ELOOP, as the kernel does).
+wire::Result<std::string> follow_symlinks(const std::string& path);
 
 }  // namespace netlink

@@ -86,8 +86,18 @@ bool resolved_running(const std::string& bus_address) {
   return has_owner != 0;
 }
 
+std::vector<std::pair<std::string, bool>> resolved_domains(bool full_tunnel, const std::vector<std::string>& domains) {
+  std::vector<std::pair<std::string, bool>> out;
+  // "~." only for a full tunnel: it routes every name without a more specific
+  // routing domain elsewhere to this link (resolved.conf(5), Domains=).
+  if (full_tunnel) out.emplace_back(".", true);
+  for (const auto& d : domains) out.emplace_back(d, true);
+  return out;
+}
+
 wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifindex, const std::string& ifname,
-                                        const std::vector<wire::Ipv4>& servers, bool full_tunnel) {
+                                        const std::vector<wire::Ipv4>& servers, bool full_tunnel,
+                                        const std::vector<std::string>& domains) {
   const std::string what = "cannot set DNS servers on " + ifname + " through systemd-resolved: ";
   if (servers.empty()) return wire::Error::fatal(what + "no servers to set");
   auto bus = connect(bus_address);
@@ -112,17 +122,25 @@ wire::Result<wire::Unit> resolved_apply(const std::string& bus_address, int ifin
     r = sd_bus_call(bus->get(), m.get(), 0, &err.e, nullptr);
     if (r < 0) return wire::Error::fatal(what + err.text(r));
   }
+  const auto routing = resolved_domains(full_tunnel, domains);
+  if (!routing.empty()) {
+    // SetLinkDomains(i ifindex, a(sb) domains): routing-only names are "~name".
+    sd_bus_message* rawd = nullptr;
+    r = sd_bus_message_new_method_call(bus->get(), &rawd, kService, kPath, kManager, "SetLinkDomains");
+    MessagePtr md(rawd);
+    if (r >= 0) r = sd_bus_message_append(md.get(), "i", ifindex);
+    if (r >= 0) r = sd_bus_message_open_container(md.get(), 'a', "(sb)");
+    for (const auto& [name, route_only] : routing) {
+      if (r >= 0) r = sd_bus_message_append(md.get(), "(sb)", name.c_str(), route_only ? 1 : 0);
+    }
+    if (r >= 0) r = sd_bus_message_close_container(md.get());
+    if (r < 0) return wire::Error::fatal(what + "cannot build the request: " + std::strerror(-r));
+    BusError err;
+    r = sd_bus_call(bus->get(), md.get(), 0, &err.e, nullptr);
+    if (r < 0) return wire::Error::fatal(what + "cannot set its routing domains: " + err.text(r));
+  }
   if (!full_tunnel) return wire::Unit{};
 
-  {
-    // SetLinkDomains(i ifindex, a(sb) domains): "." as routing-only is "~.".
-    BusError err;
-    sd_bus_message* reply = nullptr;
-    r = sd_bus_call_method(bus->get(), kService, kPath, kManager, "SetLinkDomains", &err.e, &reply, "ia(sb)", ifindex,
-                           1, ".", 1);
-    MessagePtr hold(reply);
-    if (r < 0) return wire::Error::fatal(what + "cannot route all domains to it: " + err.text(r));
-  }
   {
     BusError err;
     r = call_link_method(bus->get(), "SetLinkDefaultRoute", err, ifindex, true);

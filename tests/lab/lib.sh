@@ -329,3 +329,22 @@ NFT
 lab_partition_dropped() {
   ip netns exec cli nft list table inet partition | grep -o 'packets [0-9]*' | awk '{n += $2} END {print n + 0}'
 }
+
+# --- DNS -----------------------------------------------------------------------
+
+# The daemon's `up` lines about DNS (what it did with resolv.conf or resolvconf).
+lab_dns_lines() { grep -E "$1: .*dns " "$LOGS/pptpctl-up.log" | sed 's/^/lab: said: /'; }
+
+# Fails unless file $1 holds exactly the bytes of file $2.
+lab_same_bytes() {
+  cmp -s "$1" "$2" || lab_fail "$1 is not byte-exact as before: $(diff "$2" "$1" | grep '^[<>]' | tr '\n' ' ')"
+}
+
+# Unpacks the lab's copy of Debian package $1 (scripts/setup fetches it into
+# build/lab-debs) into $2 inside the VM; the host never sees it.
+lab_unpack_deb() {
+  local deb
+  deb=$(ls "$LAB_REPO"/build/lab-debs/"$1"_*.deb 2>/dev/null | head -1)
+  [ -n "$deb" ] || lab_fail "no $1 .deb in build/lab-debs (run scripts/setup)"
+  mkdir -p "$2" && dpkg -x "$deb" "$2" || lab_fail "cannot unpack $deb"
+}

@@ -551,3 +551,46 @@ TEST_CASE("config: ipv6 errors") {
     CHECK(error_with(row.extra) == std::string(kFile) + std::string(row.error));
   }
 }
+
+TEST_CASE("config: dns.domains are DNS names, normalised, checked one by one") {
+  struct Row {
+    std::string_view extra;
+    std::vector<std::string> domains;  // when it parses
+    std::string_view error;            // else the message after the file name
+  };
+  const Row rows[] = {
+      {"", {}, ""},
+      {R"("dns": {"domains": []})", {}, ""},
+      {R"("dns": {"domains": ["corp.example"]})", {"corp.example"}, ""},
+      {R"("dns": {"domains": ["Corp.Example.", "lab", "x_y.example"]})", {"corp.example", "lab", "x_y.example"}, ""},
+      {R"("dns": {"use_peer": true, "domains": ["a.example", "b.example"]})", {"a.example", "b.example"}, ""},
+      {R"("dns": {"domains": "corp.example"})", {},
+       R"(dns.domains: expected an array of DNS names like "corp.example", got "corp.example")"},
+      {R"("dns": {"domains": ["~corp.example"]})", {},
+       R"(dns.domains[0]: expected a DNS name like "corp.example", got "~corp.example")"},
+      {R"("dns": {"domains": ["ok.example", "bad name"]})", {},
+       R"(dns.domains[1]: expected a DNS name like "corp.example", got "bad name")"},
+      {R"("dns": {"domains": ["."]})", {}, R"(dns.domains[0]: expected a DNS name like "corp.example", got ".")"},
+      {R"("dns": {"domains": [""]})", {}, R"(dns.domains[0]: expected a DNS name like "corp.example", got "")"},
+      {R"("dns": {"domains": ["-x.example"]})", {},
+       R"(dns.domains[0]: expected a DNS name like "corp.example", got "-x.example")"},
+      {R"("dns": {"domains": ["a\nb"]})", {}, R"(dns.domains[0]: expected a DNS name like "corp.example", got "a\nb")"},
+      {R"("dns": {"domains": [7]})", {}, R"(dns.domains[0]: expected a DNS name like "corp.example", got 7)"},
+      {R"("dns": {"domains": ["corp.example", "CORP.example."]})", {},
+       R"(dns.domains[1]: "CORP.example." is listed twice)"},
+      {R"("dns": {"domains": ["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q"]})", {},
+       "dns.domains: expected at most 16 names, got 17"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.extra);
+    auto r = parse(profile_text(row.extra));
+    if (row.error.empty()) {
+      REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().reason));
+      CHECK(r->dns.domains == row.domains);
+      CHECK(to_json(*r)["dns"]["domains"] == nlohmann::json(row.domains));
+    } else {
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().reason == std::string(kFile) + std::string(row.error));
+    }
+  }
+}

@@ -17,6 +17,10 @@ Exit cmd_down(const std::string& name);
 Exit cmd_status(const std::string& name, bool json);
 Exit cmd_list(const CommonOptions& common);
 
+// Before any command, as root: puts back the DNS that tunnels whose daemons
+// are gone (crash, power loss) left behind, and says so on stderr.
+void recover_dead_tunnels();
+
 // The exit codes, for --help.
 std::string exit_code_help();
 

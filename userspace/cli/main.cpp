@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : code(Exit::Usage);
   }
+  // Every command, `run` (the unit's start) included, first restores what a
+  // crash or power loss left: /run is gone then, /var/lib/pptpctl is not.
+  recover_dead_tunnels();
   Exit rc = Exit::Ok;
   if (up->parsed()) rc = cmd_up(common, name, debug);
   else if (run->parsed()) rc = cmd_run(common, name, debug, progress_fd);

@@ -112,6 +112,17 @@ Exit cmd_list(const CommonOptions& common) {
   return Exit::Ok;
 }
 
+void recover_dead_tunnels() {
+  if (::geteuid() != 0) return;  // the state is root's; need_root() says so where it matters
+  auto lines = NetworkSetup::recover_dns();
+  if (!lines) {
+    std::fprintf(stderr, "pptpctl: cannot check for DNS left by a crashed tunnel: %s\n", lines.error().reason.c_str());
+    return;
+  }
+  // stderr: `status --json` keeps stdout for JSON.
+  for (const auto& line : *lines) std::fprintf(stderr, "pptpctl: %s\n", line.c_str());
+}
+
 std::string exit_code_help() {
   std::string s = "Exit codes:\n";
   for (int i = 0; i <= code(kLastExit); ++i)

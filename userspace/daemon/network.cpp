@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 
+#include "daemon/ipc.hpp"
 #include "daemon/run_dir.hpp"
 #include "netlink/changes.hpp"
 #include "netlink/link.hpp"
@@ -39,6 +41,21 @@ std::vector<wire::Ipv4Prefix> carried(const config::Profile& profile) {
   }
   for (const auto& r : profile.routes) out.push_back(r);
   return out;
+}
+
+// The resolv.conf backend's state outlives /run: /var/lib/pptpctl, or
+// PPTPCTL_STATE_DIR (as PPTPCTL_RUN_DIR moves the run directory).
+std::string state_dir() {
+  const char* env = std::getenv("PPTPCTL_STATE_DIR");
+  return env != nullptr && *env != '\0' ? env : netlink::kDefaultStateDir;
+}
+
+netlink::DnsOptions dns_options(const config::Profile& profile) {
+  netlink::DnsOptions o;
+  o.state_dir = state_dir();
+  // The daemon holds this lock for its whole life (lock_profile()).
+  o.owner_lock = run_dir() + "/" + profile.name + ".lock";
+  return o;
 }
 
 }  // namespace
@@ -158,7 +175,7 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
     if (auto r = c.add_route(t.ifname, route); !step(r)) return failed(r);
   }
   if (profile.dns.use_peer && !t.dns.empty()) {
-    auto r = c.apply_dns(t.ifname, t.dns, profile.default_route);
+    auto r = c.apply_dns(t.ifname, t.dns, profile.default_route, profile.dns.domains, dns_options(profile));
     save();
     if (!r) return r.error();
     say(r->description);
@@ -205,5 +222,7 @@ wire::Result<std::vector<std::string>> NetworkSetup::undo_record(const std::stri
   ::unlink(path.c_str());
   return report.done;
 }
+
+wire::Result<std::vector<std::string>> NetworkSetup::recover_dns() { return netlink::dns_recover(state_dir()); }
 
 }  // namespace pptpctl

@@ -75,13 +75,17 @@ class NetworkSetup {
   // Takes back everything. Idempotent.
   void undo(const Say& say);
 
-  // Where DNS went ("systemd-resolved", "resolv.conf"), if anywhere.
+  // Where DNS went ("systemd-resolved", "resolvconf", "resolv.conf"), if anywhere.
   std::string dns_backend() const;
   // Keep the record of changes in this file while they stand.
   void set_record_path(std::string path);
   // Takes back what a daemon that died left recorded in `path`; the lines
   // say what was undone (none when there is no record).
   static wire::Result<std::vector<std::string>> undo_record(const std::string& path);
+  // Takes out the DNS servers that tunnels whose daemons are gone (a crash,
+  // a power loss: /run wiped) left in the persistent state; every command
+  // calls it first. The lines say what was done.
+  static wire::Result<std::vector<std::string>> recover_dns();
 
  private:
   void save() const;
