@@ -75,8 +75,9 @@ std::optional<wire::Ipv4> Attempt::server() const {
 }
 
 ppp::SessionConfig Attempt::session_config() {
-  return pptpctl::session_config(profile_, random_value<std::uint64_t>(),
-                                 random_value<std::array<std::uint8_t, 16>>());
+  const auto seed = random_value<std::uint64_t>();
+  const auto peer_challenge = random_value<std::array<std::uint8_t, 16>>();
+  return pptpctl::session_config(profile_, seed, peer_challenge);
 }
 
 void Attempt::start(TimePoint now) {
