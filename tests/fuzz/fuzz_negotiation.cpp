@@ -3,11 +3,12 @@
 // hanging up and the user stopping, in any order the input scripts, through
 // pptp::Control and ppp::Session exactly as Attempt glues them (see
 // negotiation_driver.hpp for the script format and the invariants: no IP
-// before MPPE runs, never up without MPPE when required, bounded output,
-// printable text, teardown always ends).
+// before MPPE runs, never up without MPPE when required, no auth or MPPE
+// downgrade, bounded output, printable text, teardown always ends).
 //
-// `fuzz_negotiation --generate=DIR` writes the seed corpus instead
-// (negotiation_corpus.hpp); it lives in tests/fuzz/corpus/negotiation.
+// `fuzz_negotiation --generate=DIR` writes the seed scripts instead
+// (negotiation_corpus.hpp); minimised with a campaign's finds, they are the
+// committed corpus in tests/fuzz/corpus/negotiation, which scripts/fuzz uses.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -4,7 +4,11 @@
 // LCP magic, the CCP and IPCP requests), while every record is both run
 // through a Negotiation and written to the script. Each scenario checks it
 // ends the way it claims before it is written, so a seed never rots silently.
-//   fuzz_negotiation --generate=DIR   (writes tests/fuzz/corpus/negotiation)
+//   fuzz_negotiation --generate=DIR   (one named file per scenario)
+// tests/fuzz/corpus/negotiation is these seeds merged with a 10-minute
+// campaign's corpus and minimised to a set cover of its edges:
+//   fuzz_negotiation -set_cover_merge=1 -use_counters=0 OUT SEEDS CAMPAIGN
+// so only the seeds that still add an edge keep their names there.
 #include <fstream>
 #include <functional>
 #include <string>

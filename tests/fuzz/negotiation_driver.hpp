@@ -16,7 +16,14 @@
 // A length running past the end is cut there. After the last record the
 // daemon is stopped (as on SIGTERM) and time runs until the attempt ends.
 //
-// Every broken invariant aborts with a sentence on stderr.
+// Invariants, each checked where the daemon would act: IP passes only while
+// up and (MPPE required) only behind MPPE running both ways; no IPCP before
+// CCP is up; no auth downgrade (LCP agrees only a listed method, PAP never
+// with MPPE required, keys only from MS-CHAP); no MPPE downgrade (strength and
+// mode as the profile allows, never 56 bits); frames we send decode and are
+// bounded; every sentence, note and description is printable and bounded;
+// a live attempt always has a deadline; teardown always ends. Every broken
+// invariant aborts with a sentence on stderr.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -247,6 +254,13 @@ class Negotiation {
     check(protocol != ppp::proto::IP && protocol != ppp::proto::IPV6 && protocol != ppp::proto::CompressedData,
           "the session never writes data frames");
     check(frame.size() <= 2 + std::max<std::size_t>(1500, step_in_), "a frame fits the link or answers one as big");
+    // The password goes in the clear only by PAP the profile allows, and
+    // never when MPPE is required (it could not protect the link anyway).
+    if (protocol == ppp::proto::PAP)
+      check(agreed_auth_ == ppp::AuthProtocol::Pap && allowed(ppp::AuthProtocol::Pap) && !profile_.mppe.required,
+            "PAP sent without the profile allowing it");
+    if (protocol == ppp::proto::CHAP && frame.size() > 2 && frame[2] == 2)
+      check(agreed_auth_ && *agreed_auth_ != ppp::AuthProtocol::Pap, "a CHAP response without CHAP agreed");
     const bool via_channel = ppp::uses_channel_fd(protocol);
     if (!via_channel && !kernel_.unit) return;  // "no unit yet": dropped
     if (via_channel && !kernel_.channel) return;  // write fails on a closed fd
@@ -261,7 +275,14 @@ class Negotiation {
   void apply(ppp::SessionOutput out) {
     check(out.frames.size() <= 16, "a bounded number of frames per input");
     for (auto& e : out.events) {
-      if (std::get_if<ev::MppeUp>(&e)) {
+      // Not Attempt's: the frames below may answer the agreed method at once.
+      if (auto* l = std::get_if<ev::LinkEstablished>(&e)) {
+        // No auth downgrade: the server gets only a method the profile lists.
+        check(!l->lcp.auth || allowed(*l->lcp.auth), "LCP agreed an authentication the profile does not allow");
+        agreed_auth_ = l->lcp.auth;
+      }
+      if (auto* m = std::get_if<ev::MppeUp>(&e)) {
+        check_mppe(m->mppe);
         // unit_.ccp_up(): fails on a unit that is not there.
         if (!kernel_.unit) return fail(Exit::MppeMissing, "no unit for SC_CCP_UP");
         kernel_.ccp_up = true;
@@ -274,6 +295,9 @@ class Negotiation {
       if (std::get_if<ev::LinkEstablished>(&e)) {
       } else if (auto* a = std::get_if<ev::Authenticated>(&e)) {
         check_text(ppp::auth::printable(a->message), "auth message as printed");
+        check(a->protocol == agreed_auth_, "authenticated with the protocol LCP agreed");
+        check(!a->keys || a->protocol == ppp::AuthProtocol::MsChapV2 || a->protocol == ppp::AuthProtocol::MsChapV1,
+              "MPPE keys come from MS-CHAP only");
       } else if (auto* n = std::get_if<ev::NetworkPhase>(&e)) {
         on_network(*n);
       } else if (std::get_if<ev::MppeUp>(&e)) {
@@ -286,6 +310,24 @@ class Negotiation {
         check_text(c->reason, "ppp Closed reason");
         if (link_closing_) after_link_closed();
       }
+    }
+  }
+
+  // config::AuthMethod has ppp::AuthProtocol's members in the same order
+  // (config/profile.hpp), as session_config() maps them.
+  bool allowed(ppp::AuthProtocol a) const {
+    const auto& list = profile_.auth;
+    return std::find(list.begin(), list.end(), static_cast<config::AuthMethod>(a)) != list.end();
+  }
+
+  // No MPPE downgrade: only strengths and modes the profile allows, and
+  // never 56 bits (Linux cannot run it).
+  void check_mppe(const ppp::CcpOutcome& m) const {
+    for (const auto& mode : {m.tx, m.rx}) {
+      if (!mode) continue;
+      const auto bits = mode->key_bits();
+      check(bits == 128 ? profile_.mppe.bits.b128 : bits == 40 && profile_.mppe.bits.b40, "an MPPE strength not allowed");
+      check(mode->stateless() || profile_.mppe.stateful, "stateful MPPE the profile does not allow");
     }
   }
 
@@ -307,6 +349,7 @@ class Negotiation {
   void on_up(const ev::Up& up) {
     if (profile_.mppe.required)
       check(up.mppe && up.mppe->tx && up.mppe->rx, "never up without MPPE both ways when it is required");
+    if (up.mppe) check_mppe(*up.mppe);
     if (state_ != State::Negotiating) return;
     if (up.mppe) {
       // The fake kernel runs MPPE where keys are installed and CCP is open.
@@ -446,6 +489,7 @@ class Negotiation {
   std::optional<TimePoint> control_deadline_, session_deadline_;
   TimePoint connect_deadline_{}, close_deadline_{};
   std::optional<ev::Up> link_;
+  std::optional<ppp::AuthProtocol> agreed_auth_;  // LinkEstablished's
   std::size_t step_in_ = 0;  // size of the input being handled
   std::vector<wire::Bytes> tcp_out_, frames_out_;
 };
