@@ -122,7 +122,7 @@ TEST_CASE("config: unknown keys are errors, with a suggestion when one is close"
   CHECK(error_with(R"("lcp_echo": {"intervall_s": 5})") ==
         std::string(kFile) + R"(lcp_echo: unknown key "intervall_s" (did you mean "interval_s"?))");
   CHECK(error_with(R"("dns": {"servers": ["1.1.1.1"]})") ==
-        std::string(kFile) + R"(dns: unknown key "servers"; the keys allowed here are "use_peer")");
+        std::string(kFile) + R"(dns: unknown key "servers"; the keys allowed here are "use_peer", "domains")");
   // A misspelt required key is reported as the typo, not as the key missing.
   CHECK(error_of(R"({"sever": "192.0.2.1", "username": "a", "password": "p"})") ==
         std::string(kFile) + R"(unknown key "sever" (did you mean "server"?))");
