@@ -78,7 +78,7 @@ wire::Result<std::vector<std::string>> recover_resolvconf(const std::string& sta
     // agree later either; the line says what happened.
     ::unlink(f.c_str());
     lines.push_back("the daemon of " + ifname + " is gone (crash or reboot): " +
-                    (r ? "dns record " + ifname + " removed with " + program + " -d " + ifname : r.error().reason));
+                    (r ? "dns record " + resolvconf_name(ifname) + " removed with " + program + " -d " + resolvconf_name(ifname) : r.error().reason));
   }
   return lines;
 }
@@ -129,7 +129,7 @@ wire::Result<DnsApplied> dns_apply(const std::string& ifname, int ifindex, const
     out.record.backend = DnsBackend::Resolvconf;
     out.record.program = *program;
     out.record.state_dir = options.state_dir;
-    out.description = "dns " + join_servers(servers) + " for " + ifname + " via " + *program + " -a " + ifname +
+    out.description = "dns " + join_servers(servers) + " for " + ifname + " via " + *program + " -a " + resolvconf_name(ifname) +
                       (domains.empty() ? "" : " (search " + join(domains, " ") + ")");
     return out;
   }
@@ -159,7 +159,8 @@ wire::Result<std::string> dns_undo(const DnsRecord& record) {
       auto r = resolvconf_delete(record.program, record.ifname);
       if (!r) return wire::Error::fatal("cannot take the DNS servers of " + record.ifname + " back: " + r.error().reason);
       if (!record.state_dir.empty()) ::unlink(resolvconf_record(record.state_dir, record.ifname).c_str());
-      return "dns record " + record.ifname + " removed with " + record.program + " -d " + record.ifname;
+      return "dns record " + resolvconf_name(record.ifname) + " removed with " + record.program + " -d " +
+             resolvconf_name(record.ifname);
     }
     case DnsBackend::ResolvConf:
       return resolv_conf_remove(record.state_dir, record.ifname);

@@ -135,13 +135,15 @@ std::string resolvconf_input(const std::vector<wire::Ipv4>& servers, const std::
   return s;
 }
 
+std::string resolvconf_name(const std::string& ifname) { return "tun." + ifname; }
+
 wire::Result<wire::Unit> resolvconf_add(const std::string& program, const std::string& ifname,
                                         const std::string& input) {
-  return run(program, {"-a", ifname}, input);
+  return run(program, {"-a", resolvconf_name(ifname)}, input);
 }
 
 wire::Result<wire::Unit> resolvconf_delete(const std::string& program, const std::string& ifname) {
-  return run(program, {"-d", ifname}, "");
+  return run(program, {"-d", resolvconf_name(ifname)}, "");
 }
 
 }  // namespace netlink

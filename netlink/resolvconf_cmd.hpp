@@ -22,6 +22,14 @@ std::optional<std::string> find_resolvconf(const std::optional<std::string>& sea
 // What goes on resolvconf's stdin.
 std::string resolvconf_input(const std::vector<wire::Ipv4>& servers, const std::vector<std::string>& domains);
 
+// The record's name for a tunnel interface: "tun." + ifname, as wg-quick
+// does. Debian's resolvconf orders records by /etc/resolvconf/interface-order,
+// where "tun*" comes right after loopback and anything unknown ("pptp-*")
+// comes last: named after the interface alone, a full tunnel's servers would
+// be asked after the LAN's, and names would leak to the LAN's resolver.
+std::string resolvconf_name(const std::string& ifname);
+
+// add/delete take the interface name and use resolvconf_name() of it.
 wire::Result<wire::Unit> resolvconf_add(const std::string& program, const std::string& ifname, const std::string& input);
 wire::Result<wire::Unit> resolvconf_delete(const std::string& program, const std::string& ifname);
 

@@ -410,7 +410,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     CHECK(applied->record.backend == netlink::DnsBackend::Resolvconf);
     CHECK(applied->description == "dns 10.0.0.53 10.0.0.54 for pptp-office via " + (bin / "resolvconf").string() +
                                       " -a pptp-office (search corp.example lab)");
-    CHECK(slurp(log) == "-a pptp-office\nnameserver 10.0.0.53\nnameserver 10.0.0.54\nsearch corp.example lab\n");
+    CHECK(slurp(log) == "-a tun.pptp-office\nnameserver 10.0.0.53\nnameserver 10.0.0.54\nsearch corp.example lab\n");
     CHECK(slurp(o.resolv_conf) == "nameserver 192.0.2.53\n");  // the file is resolvconf's business
 
     auto record = netlink::dns_record_from_json(nlohmann::json::parse(netlink::to_json(applied->record).dump()));
@@ -419,7 +419,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     auto undone = netlink::dns_undo(*record);
     REQUIRE_MESSAGE(undone.ok(), (undone.ok() ? std::string() : undone.error().reason));
     CHECK(*undone == "dns record pptp-office removed with " + (bin / "resolvconf").string() + " -d pptp-office");
-    CHECK(slurp(log).ends_with("-d pptp-office\n"));
+    CHECK(slurp(log).ends_with("-d tun.pptp-office\n"));
     CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
   }
   SUBCASE("a dead daemon's record is removed by the next command's recovery") {
@@ -437,7 +437,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     REQUIRE(rec->size() == 1);
     CHECK((*rec)[0] == "the daemon of pptp-office is gone (crash or reboot): dns record pptp-office removed with " +
                            (bin / "resolvconf").string() + " -d pptp-office");
-    CHECK(slurp(log).ends_with("-d pptp-office\n"));
+    CHECK(slurp(log).ends_with("-d tun.pptp-office\n"));
     CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
     auto again = netlink::dns_recover(o.state_dir);
     REQUIRE(again.ok());
@@ -449,7 +449,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     auto applied = netlink::dns_apply("pptp-office", 7, kServers, true, {}, o);
     REQUIRE_FALSE(applied.ok());
     CHECK(applied.error().reason ==
-          "cannot set DNS servers for pptp-office: resolvconf -a pptp-office failed (exit status 3): resolvconf: "
+          "cannot set DNS servers for pptp-office: resolvconf -a tun.pptp-office failed (exit status 3): resolvconf: "
           "Error: no way");
   }
   SUBCASE("a record naming another program is refused") {
