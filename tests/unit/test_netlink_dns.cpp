@@ -409,7 +409,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     REQUIRE_MESSAGE(applied.ok(), (applied.ok() ? std::string() : applied.error().reason));
     CHECK(applied->record.backend == netlink::DnsBackend::Resolvconf);
     CHECK(applied->description == "dns 10.0.0.53 10.0.0.54 for pptp-office via " + (bin / "resolvconf").string() +
-                                      " -a pptp-office (search corp.example lab)");
+                                      " -a tun.pptp-office (search corp.example lab)");
     CHECK(slurp(log) == "-a tun.pptp-office\nnameserver 10.0.0.53\nnameserver 10.0.0.54\nsearch corp.example lab\n");
     CHECK(slurp(o.resolv_conf) == "nameserver 192.0.2.53\n");  // the file is resolvconf's business
 
@@ -418,7 +418,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     CHECK(*record == applied->record);
     auto undone = netlink::dns_undo(*record);
     REQUIRE_MESSAGE(undone.ok(), (undone.ok() ? std::string() : undone.error().reason));
-    CHECK(*undone == "dns record pptp-office removed with " + (bin / "resolvconf").string() + " -d pptp-office");
+    CHECK(*undone == "dns record tun.pptp-office removed with " + (bin / "resolvconf").string() + " -d tun.pptp-office");
     CHECK(slurp(log).ends_with("-d tun.pptp-office\n"));
     CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
   }
@@ -436,7 +436,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     REQUIRE_MESSAGE(rec.ok(), (rec.ok() ? std::string() : rec.error().reason));
     REQUIRE(rec->size() == 1);
     CHECK((*rec)[0] == "the daemon of pptp-office is gone (crash or reboot): dns record pptp-office removed with " +
-                           (bin / "resolvconf").string() + " -d pptp-office");
+                           (bin / "resolvconf").string() + " -d tun.pptp-office");
     CHECK(slurp(log).ends_with("-d tun.pptp-office\n"));
     CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
     auto again = netlink::dns_recover(o.state_dir);
