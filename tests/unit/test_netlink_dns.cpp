@@ -435,7 +435,7 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     auto rec = netlink::dns_recover(o.state_dir);
     REQUIRE_MESSAGE(rec.ok(), (rec.ok() ? std::string() : rec.error().reason));
     REQUIRE(rec->size() == 1);
-    CHECK((*rec)[0] == "the daemon of pptp-office is gone (crash or reboot): dns record pptp-office removed with " +
+    CHECK((*rec)[0] == "the daemon of pptp-office is gone (crash or reboot): dns record tun.pptp-office removed with " +
                            (bin / "resolvconf").string() + " -d tun.pptp-office");
     CHECK(slurp(log).ends_with("-d tun.pptp-office\n"));
     CHECK_FALSE(fs::exists(o.state_dir + "/resolvconf.pptp-office.json"));
