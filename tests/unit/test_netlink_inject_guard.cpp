@@ -207,3 +207,41 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
     c.expect(Checks::capture("nft list tables").find("pptpctl") == std::string::npos, "no table left");
   });
 }
+
+TEST_CASE("inject guard: Changes records the table, and a crash record's undo removes it") {
+  NETNS_RUN([](Checks& c) {
+    netlink::Changes net;
+    auto line = net.add_inject_guard({"pptp-rec", {192, 0, 2, 1}, 0x0102});
+    c.expect(line.ok(), "add: " + (line ? std::string() : line.error().reason));
+    c.expect(net.size() == 1, "one step recorded");
+    c.expect(net.inject_guard_table() == std::optional<std::string>("pptpctl-pptp-rec"), "the table is known");
+    const auto j = net.to_json();
+    c.expect(j["steps"][0]["kind"] == "inject_guard" && j["steps"][0]["call_id"] == 0x0102 &&
+                 j["steps"][0]["server"] == "192.0.2.1" && j["steps"][0]["ifname"] == "pptp-rec",
+             "the record: " + j.dump());
+    // A fresh process (pptpctl down after a crash) reads the record back.
+    auto back = netlink::Changes::from_json(j);
+    c.expect(back.ok(), "from_json");
+    if (!back) return;
+    c.expect(back->to_json() == j, "round trip");
+    auto report = back->undo();
+    c.expect(report.ok() && report.done.size() == 1 &&
+                 report.done[0] == "removed nftables table ip pptpctl-pptp-rec (injection guard)",
+             "undo from the record");
+    c.expect(Checks::capture("nft list tables").find("pptpctl-pptp-rec") == std::string::npos, "table gone");
+    // The original's own undo finds it gone.
+    auto second = net.undo();
+    c.expect(second.ok() && second.done.size() == 1 &&
+                 second.done[0] == "nftables table ip pptpctl-pptp-rec (injection guard): already gone",
+             "undo again: " + (second.done.empty() ? std::string("nothing") : second.done[0]));
+  });
+}
+
+TEST_CASE("inject guard: a record whose interface name is not one is refused") {
+  for (const char* name : {"", "pptp office", "x;flush ruleset", "a/b", "sixteen-chars-xx"}) {
+    CAPTURE(name);
+    nlohmann::json j{{"version", 1},
+                     {"steps", {{{"kind", "inject_guard"}, {"ifname", name}, {"server", "192.0.2.1"}, {"call_id", 1}}}}};
+    CHECK_FALSE(netlink::Changes::from_json(j).ok());
+  }
+}
