@@ -109,8 +109,39 @@ wire::Result<wire::Unit> NetworkSetup::block(const config::Profile& profile, con
   return wire::Unit{};
 }
 
+std::optional<std::string> NetworkSetup::inject_guard_table() const { return state_->link.inject_guard_table(); }
+
+wire::Result<wire::Unit> NetworkSetup::guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say) {
+  // Linux accepts a clear-text IPv4 frame from the channel even while MPPE
+  // runs (kernel-facts, security traps): whoever knows the call ID and the
+  // sequence number could inject packets. Once MPPE runs inbound, nothing
+  // the server sends may be a clear network-layer frame.
+  if (!profile.inject_guard) {
+    say("no injection guard: the profile sets inject_guard to false, so a forged clear-text packet with this "
+        "call's ID would reach the stack");
+    return wire::Unit{};
+  }
+  if (!t.rx_encrypted) {
+    say("no injection guard: what the server sends is not encrypted, so a forged packet cannot be told from a real "
+        "one");
+    return wire::Unit{};
+  }
+  const std::string what = "cannot guard " + t.ifname + " against injected clear-text packets: ";
+  auto nft = netlink::find_nft();
+  if (!nft) {
+    return wire::Error::fatal(what + nft.error().reason + "; install nftables, or set \"inject_guard\": false in " +
+                              "the profile to go without");
+  }
+  auto line = state_->link.add_inject_guard({t.ifname, t.server, t.call_id});
+  save();
+  if (!line) return wire::Error::fatal(what + line.error().reason);
+  say(*line);
+  return wire::Unit{};
+}
+
 wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, const TunnelAddresses& t,
                                              const Say& say) {
+  if (auto g = guard(profile, t, say); !g) return g.error();
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();
