@@ -57,12 +57,13 @@ int main(int argc, char** argv) {
 
   const unsigned ifindex = if_nametoindex(argv[1]);
   if (ifindex == 0) return fail(std::string("no interface ") + argv[1]);
-  // Cooked packets (no link header), outgoing ones included.
-  const int sniff = ::socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+  // Cooked packets (no link header). ETH_P_ALL: only taps of every protocol
+  // see outgoing packets (dev_queue_xmit_nit walks ptype_all).
+  const int sniff = ::socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
   if (sniff < 0) return fail(std::string("packet socket: ") + std::strerror(errno));
   sockaddr_ll ll{};
   ll.sll_family = AF_PACKET;
-  ll.sll_protocol = htons(ETH_P_IP);
+  ll.sll_protocol = htons(ETH_P_ALL);
   ll.sll_ifindex = static_cast<int>(ifindex);
   if (::bind(sniff, reinterpret_cast<sockaddr*>(&ll), sizeof ll) < 0) return fail(std::string("bind: ") + std::strerror(errno));
   const int raw = ::socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
     sockaddr_ll from{};
     socklen_t fl = sizeof from;
     const ssize_t n = ::recvfrom(sniff, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
-    if (n < 20 + 12 || from.sll_pkttype != PACKET_OUTGOING) continue;
+    if (n < 20 + 12 || from.sll_pkttype != PACKET_OUTGOING || from.sll_protocol != htons(ETH_P_IP)) continue;
     const std::size_t ihl = (buf[0] & 0x0F) * 4u;
     if (buf[9] != IPPROTO_GRE || std::memcmp(buf + 12, server.data(), 4) != 0 ||
         std::memcmp(buf + 16, client.data(), 4) != 0 || static_cast<std::size_t>(n) < ihl + 12)

@@ -52,7 +52,10 @@ void NetworkSetup::save() const {
   if (state_->record.empty()) return;
   // One record, hold first: undo walks it backwards, so the link goes first.
   auto j = state_->hold.to_json();
-  for (const auto& step : state_->link.to_json().at("steps")) j["steps"].push_back(step);
+  // Named: a range-for over a member of a temporary (to_json().at(...))
+  // would walk a destroyed object, and the record lost the link's steps.
+  const auto link = state_->link.to_json();
+  for (const auto& step : link.at("steps")) j["steps"].push_back(step);
   const std::string tmp = state_->record + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
