@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -128,8 +129,20 @@ wire::Result<NftRun> spawn_nft(const std::string& nft_path, const std::vector<st
   argv.push_back(nullptr);
   char path_env[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
   char* envp[] = {path_env, nullptr};
+  // The daemon blocks the signals its signalfd reads and ignores SIGPIPE;
+  // nft starts with neither.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, pipe;
+  sigemptyset(&none);
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &pipe);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, nft.c_str(), &fa, nullptr, argv.data(), envp);
+  const int rc = ::posix_spawn(&pid, nft.c_str(), &fa, &attr, argv.data(), envp);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return wire::Error::fatal("cannot run " + nft + ": " + std::strerror(rc));
   int st = 0;
