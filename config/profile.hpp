@@ -62,6 +62,11 @@
 //   "idle_timeout_s":    0, 0..604800. Hang up (exit 0, no redial) after
 //                        this long without user traffic; 0 = never.
 //   "debug":             false. Log every packet (passwords hidden).
+//   "inject_guard":      true. Once MPPE runs, an nftables table drops
+//                        clear-text network-layer frames from the server's
+//                        address to our call (the kernel would accept them:
+//                        netlink/inject_guard.hpp). Needs nft; false goes
+//                        without it.
 //
 // Any other key is an error, as is a key given twice.
 #include <cstdint>
@@ -163,6 +168,7 @@ struct Profile {
   Ipv6Mode ipv6 = Ipv6Mode::Allow;
   std::uint32_t idle_timeout_s = 0;  // 0: never
   bool debug = false;
+  bool inject_guard = true;
 };
 
 // Parses and validates a profile's text. Pure: reads no files, so the

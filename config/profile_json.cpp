@@ -40,6 +40,7 @@ nlohmann::json to_json(const Profile& p) {
       {"ipv6", std::string(to_string(p.ipv6))},
       {"idle_timeout_s", p.idle_timeout_s},
       {"debug", p.debug},
+      {"inject_guard", p.inject_guard},
   };
   // The password itself never leaves the Secret; only where it lives.
   if (!p.password_file.empty()) out["password_file"] = p.password_file;

@@ -25,11 +25,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 19> kTopKeys = {
+constexpr std::array<std::string_view, 20> kTopKeys = {
     "server",    "username",         "password",       "password_file", "auth",
     "mppe",      "routes",           "default_route",  "dns",           "mtu",
     "mru",       "interface",        "lcp_echo",       "connect_timeout_s",
-    "reconnect", "block_while_down", "idle_timeout_s", "debug",         "ipv6"};
+    "reconnect", "block_while_down", "idle_timeout_s", "debug",         "ipv6",
+    "inject_guard"};
 constexpr std::array<std::string_view, 3> kMppeKeys = {"required", "bits", "stateful"};
 constexpr std::array<std::string_view, 2> kDnsKeys = {"use_peer", "domains"};
 constexpr std::array<std::string_view, 2> kLcpEchoKeys = {"interval_s", "failures"};
@@ -509,6 +510,7 @@ wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view
     p.idle_timeout_s =
         w.integer<std::uint32_t>(root, "idle_timeout_s", top, 0, kMaxIdleTimeoutSeconds, p.idle_timeout_s);
     p.debug = w.boolean(root, "debug", top, p.debug);
+    p.inject_guard = w.boolean(root, "inject_guard", top, p.inject_guard);
   }
   // An early error may have skipped parse_password, which wipes as it goes.
   if (auto it = root.find("password"); root.is_object() && it != root.end() && it->is_string()) {

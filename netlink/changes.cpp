@@ -33,6 +33,14 @@ bool interface_exists(int ifindex) {
 
 std::string ip(const nlohmann::json& j, const char* key) { return j.at(key).get<std::string>(); }
 
+bool plain_ifname(const std::string& s) {
+  if (s.empty() || s.size() >= IF_NAMESIZE) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
+           ch == '-';
+  });
+}
+
 wire::Ipv4 parse_or_throw(const std::string& s) {
   auto a = wire::parse_ipv4(s);
   if (!a) throw std::invalid_argument(s);
@@ -87,6 +95,10 @@ std::string Changes::describe_step(const Step& s) {
                         [](const Ipv6BlockStep& b) {
                           return "IPv6 route " + describe_unreachable6(b.dst, b.metric) +
                                  " (IPv6 does not leave around the tunnel)";
+                        },
+                        [](const GuardStep& g) {
+                          return "nftables table ip " + netlink::inject_guard_table(g.guard.ifname) +
+                                 " (injection guard)";
                         },
                     },
                     s);
@@ -240,6 +252,19 @@ wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std
   return *r;
 }
 
+wire::Result<std::string> Changes::add_inject_guard(const InjectGuard& guard, const std::string& nft) {
+  auto r = install_inject_guard(guard, nft);
+  if (!r) return r.error();
+  steps_.push_back(GuardStep{guard, nft});
+  return *r;
+}
+
+std::optional<std::string> Changes::inject_guard_table() const {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
+    if (const auto* g = std::get_if<GuardStep>(&*it)) return netlink::inject_guard_table(g->guard.ifname);
+  return std::nullopt;
+}
+
 wire::Result<std::string> Changes::undo_step(const Step& s) {
   const std::string what = describe_step(s);
   // Addresses and routes go the same way: gone with their interface, or
@@ -275,6 +300,11 @@ wire::Result<std::string> Changes::undo_step(const Step& s) {
             auto rtnl = socket();
             if (!rtnl) return rtnl.error();
             auto r = remove_unreachable6(**rtnl, b.dst, b.metric);
+            if (!r) return r.error();
+            return *r == Removed::Removed ? "removed " + what : what + ": already gone";
+          },
+          [&](const GuardStep& g) -> wire::Result<std::string> {
+            auto r = remove_inject_guard(netlink::inject_guard_table(g.guard.ifname), g.nft);
             if (!r) return r.error();
             return *r == Removed::Removed ? "removed " + what : what + ": already gone";
           },
@@ -337,6 +367,14 @@ nlohmann::json Changes::to_json() const {
                                                            {"dst", to_string(b.dst)},
                                                            {"metric", b.metric}};
                                    },
+                                   [](const GuardStep& g) {
+                                     nlohmann::json j{{"kind", "inject_guard"},
+                                                      {"ifname", g.guard.ifname},
+                                                      {"server", to_string(g.guard.server)},
+                                                      {"call_id", g.guard.call_id}};
+                                     if (!g.nft.empty()) j["nft"] = g.nft;
+                                     return j;
+                                   },
                                },
                                s));
   }
@@ -389,6 +427,12 @@ wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
         if (s.at("role").get<std::string>() != "block") throw std::invalid_argument(s.at("role").get<std::string>());
         if (s.at("type").get<std::string>() != "unreachable") throw std::invalid_argument(s.at("type").get<std::string>());
         c.steps_.push_back(Ipv6BlockStep{*dst, s.at("metric").get<std::uint32_t>()});
+      } else if (kind == "inject_guard") {
+        InjectGuard g{s.at("ifname").get<std::string>(), parse_or_throw(ip(s, "server")),
+                      s.at("call_id").get<std::uint16_t>()};
+        // The name ends up in nft's command line: an interface name only.
+        if (!plain_ifname(g.ifname)) throw std::invalid_argument(g.ifname);
+        c.steps_.push_back(GuardStep{g, s.value("nft", std::string())});
       } else if (kind == "dns") {
         auto d = dns_record_from_json(s);
         if (!d) return d.error();

@@ -27,9 +27,10 @@ lab_now() { date +%s.%N; }
 lab_elapsed() { awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 # LAB_MODULES: what to load up front (the systemd scenario loads no PPP module:
-# the kernel must autoload them).
+# the kernel must autoload them). nf_tables: pptpctl's injection guard runs
+# nft, and the chroot VM cannot autoload modules.
 lab_modules() {
-  for m in ${LAB_MODULES:-veth ppp_generic ppp_async ppp_mppe pptp sch_netem}; do
+  for m in ${LAB_MODULES:-veth ppp_generic ppp_async ppp_mppe pptp sch_netem nf_tables}; do
     modprobe "$m" || lab_fail "kernel module $m did not load"
   done
 }

@@ -65,6 +65,7 @@ TEST_CASE("config: a minimal profile gets every documented default") {
   CHECK_FALSE(p.block_while_down);
   CHECK(p.idle_timeout_s == 0);
   CHECK_FALSE(p.debug);
+  CHECK(p.inject_guard);
 }
 
 TEST_CASE("config: every key given is read") {
@@ -77,7 +78,7 @@ TEST_CASE("config: every key given is read") {
     "interface": "vpn0", "lcp_echo": {"interval_s": 0, "failures": 100},
     "connect_timeout_s": 300, "debug": true,
     "reconnect": {"enabled": false, "delay_s": 3600, "max_delay_s": 86400, "max_attempts": 1000000},
-    "block_while_down": false, "idle_timeout_s": 604800 })");
+    "block_while_down": false, "idle_timeout_s": 604800, "inject_guard": false })");
   REQUIRE(r.ok());
   const Profile& p = *r;
   CHECK(p.server == "vpn.example.com");
@@ -103,6 +104,7 @@ TEST_CASE("config: every key given is read") {
   CHECK_FALSE(p.block_while_down);  // given, so default_route does not decide
   CHECK(p.idle_timeout_s == 604800);
   CHECK(p.debug);
+  CHECK_FALSE(p.inject_guard);
 }
 
 TEST_CASE("config: the top level must be an object") {
@@ -592,5 +594,30 @@ TEST_CASE("config: dns.domains are DNS names, normalised, checked one by one") {
       REQUIRE_FALSE(r.ok());
       CHECK(r.error().reason == std::string(kFile) + std::string(row.error));
     }
+  }
+}
+
+TEST_CASE("config: inject_guard is read, shown by to_json, and must be a boolean") {
+  struct Row {
+    std::string_view extra;
+    bool guard;
+  };
+  for (const Row& row : {Row{"", true}, Row{R"("inject_guard": true)", true}, Row{R"("inject_guard": false)", false},
+                         Row{R"("mppe": {"required": false}, "inject_guard": false)", false}}) {
+    CAPTURE(row.extra);
+    auto r = parse(profile_text(row.extra));
+    REQUIRE(r.ok());
+    CHECK(r->inject_guard == row.guard);
+    CHECK(to_json(*r)["inject_guard"] == row.guard);
+  }
+  struct Bad {
+    std::string_view extra;
+    std::string_view error;
+  };
+  for (const Bad& row : {Bad{R"("inject_guard": "no")", R"(inject_guard: expected true or false, got "no")"},
+                         Bad{R"("inject_guard": 0)", "inject_guard: expected true or false, got 0"},
+                         Bad{R"("inject_gaurd": false)", R"(unknown key "inject_gaurd" (did you mean "inject_guard"?))"}}) {
+    CAPTURE(row.extra);
+    CHECK(error_with(row.extra) == std::string(kFile) + std::string(row.error));
   }
 }

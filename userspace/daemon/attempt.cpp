@@ -376,6 +376,8 @@ void Attempt::on_up(const ev::Up& up) {
   t.local = up.ip.local;
   t.peer = up.ip.peer;
   t.server = kernel::to_ipv4(tcp_->server);
+  t.call_id = our_call_;
+  t.rx_encrypted = up.mppe && up.mppe->rx.has_value();
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };
@@ -445,6 +447,11 @@ void Attempt::describe(nlohmann::json& j) const {
     if (d) dns.push_back(wire::to_string(*d));
   j["dns"] = dns;
   j["dns_backend"] = network_.dns_backend();
+  if (auto table = network_.inject_guard_table()) {
+    j["inject_guard"] = "ip " + *table;
+  } else {
+    j["inject_guard"] = nullptr;
+  }
   if (link_->mppe) {
     j["mppe"] = {{"send", mppe_words(link_->mppe->tx)}, {"receive", mppe_words(link_->mppe->rx)}};
   } else {

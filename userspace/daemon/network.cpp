@@ -74,7 +74,10 @@ void NetworkSetup::save() const {
   if (state_->record.empty()) return;
   // One record, hold first: undo walks it backwards, so the link goes first.
   auto j = state_->hold.to_json();
-  for (const auto& step : state_->link.to_json().at("steps")) j["steps"].push_back(step);
+  // Named: a range-for over a member of a temporary (to_json().at(...))
+  // would walk a destroyed object, and the record lost the link's steps.
+  const auto link = state_->link.to_json();
+  for (const auto& step : link.at("steps")) j["steps"].push_back(step);
   // Never through a symlink (run_dir.hpp); a failed write leaves the last
   // record, which undoes less but nothing wrong.
   [[maybe_unused]] auto written = write_state_file(state_->record, j.dump() + "\n");
@@ -138,6 +141,36 @@ wire::Result<wire::Unit> NetworkSetup::block_ipv6(const config::Profile& profile
   return wire::Unit{};
 }
 
+std::optional<std::string> NetworkSetup::inject_guard_table() const { return state_->link.inject_guard_table(); }
+
+wire::Result<wire::Unit> NetworkSetup::guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say) {
+  // Linux accepts a clear-text IPv4 frame from the channel even while MPPE
+  // runs (kernel-facts, security traps): whoever knows the call ID and the
+  // sequence number could inject packets. Once MPPE runs inbound, nothing
+  // the server sends may be a clear network-layer frame.
+  if (!profile.inject_guard) {
+    say("no injection guard: the profile sets inject_guard to false, so a forged clear-text packet with this "
+        "call's ID would reach the stack");
+    return wire::Unit{};
+  }
+  if (!t.rx_encrypted) {
+    say("no injection guard: what the server sends is not encrypted, so a forged packet cannot be told from a real "
+        "one");
+    return wire::Unit{};
+  }
+  const std::string what = "cannot guard " + t.ifname + " against injected clear-text packets: ";
+  auto nft = netlink::find_nft();
+  if (!nft) {
+    return wire::Error::fatal(what + nft.error().reason + "; install nftables, or set \"inject_guard\": false in " +
+                              "the profile to go without");
+  }
+  auto line = state_->link.add_inject_guard({t.ifname, t.server, t.call_id});
+  save();
+  if (!line) return wire::Error::fatal(what + line.error().reason);
+  say(*line);
+  return wire::Unit{};
+}
+
 wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, const TunnelAddresses& t,
                                              const Say& say) {
   // In the hold, before any IPv4 route points into the tunnel: from then on
@@ -148,6 +181,7 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   if (t.peer == t.server) {
     if (auto r = hold_server(profile, t.server, say, t.peer); !r) return r.error();
   }
+  if (auto g = guard(profile, t, say); !g) return g.error();
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();

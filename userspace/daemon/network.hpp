@@ -6,9 +6,11 @@
 //   block_while_down, unreachable routes for everything the tunnel carries,
 //   so nothing goes out in clear between two links, and with "ipv6":
 //   "block", unreachable IPv6 ::/1 and 8000::/1;
-// - the link, one per up: MTU, address, link up, routes, DNS.
+// - the link, one per up: the injection guard, MTU, address, link up,
+//   routes, DNS.
 // Every step is recorded before the next; undo removes exactly that, newest
 // first. Each step says what it did, for the log.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +31,8 @@ struct TunnelAddresses {
   wire::Ipv4 peer{};
   wire::Ipv4 server{};  // the PPTP server's real address
   std::vector<wire::Ipv4> dns;
+  std::uint16_t call_id = 0;  // ours: the ID the server's GRE carries
+  bool rx_encrypted = false;  // MPPE runs on what the server sends
 };
 
 // The way to the server outside the tunnel, to notice it changing.
@@ -67,14 +71,18 @@ class NetworkSetup {
   // The path to `server` now, ignoring our own routes and the tunnel.
   wire::Result<ServerPath> path_to(const wire::Ipv4& server, int tunnel_ifindex) const;
 
-  // MTU, address, link up, routes, DNS. Stops at the first failure, leaving
-  // undo_link() to remove what was done.
+  // The injection guard (when MPPE runs on what the server sends and the
+  // profile does not opt out), MTU, address, link up, routes, DNS. Stops at
+  // the first failure, leaving undo_link() to remove what was done. The
+  // caller lets IP pass only after this.
   wire::Result<wire::Unit> apply(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
   // Takes back the link's changes; the hold stays. Idempotent.
   void undo_link(const Say& say);
   // Takes back everything. Idempotent.
   void undo(const Say& say);
 
+  // The injection guard's nftables table, while the link has one.
+  std::optional<std::string> inject_guard_table() const;
   // Where DNS went ("systemd-resolved", "resolvconf", "resolv.conf"), if anywhere.
   std::string dns_backend() const;
   // Keep the record of changes in this file while they stand.
@@ -89,6 +97,7 @@ class NetworkSetup {
 
  private:
   void save() const;
+  wire::Result<wire::Unit> guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
   struct State;
   std::unique_ptr<State> state_;
 };

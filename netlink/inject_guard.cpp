@@ -1,0 +1,253 @@
+#include "netlink/inject_guard.hpp"
+
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "userspace/wire/fd.hpp"
+#include "userspace/wire/hex.hpp"
+
+namespace netlink {
+
+namespace {
+
+// The enhanced GRE header (RFC 2637 §4.1), offsets in bits from its start
+// (nft's @th, which the kernel sets past the IP header for any protocol):
+//   byte 0: C R K S s Recur      -> S (sequence number present) is bit 3
+//   byte 1: A Flags Ver           -> A (acknowledgment present) is bit 8
+//   bytes 2-3 protocol 0x880B, 4-5 payload length, 6-7 call ID,
+//   then the sequence number (if S), then the ack number (if A).
+constexpr int kSeqBit = 3;
+constexpr int kAckBit = 8;
+constexpr int kProtocolType = 16;
+constexpr int kCallId = 48;
+constexpr int kPayloadNoAck = 96;   // 8 fixed bytes + sequence number
+constexpr int kPayloadAck = 128;    // ... + acknowledgment number
+
+std::string bits(int offset, int length) {
+  return "@th," + std::to_string(offset) + "," + std::to_string(length);
+}
+
+// The accept rules for one layout: the payload at bit `payload`, with or
+// without the HDLC address and control bytes FF 03 in front of the PPP
+// protocol (RFC 1662 §3.1; pptp.c strips them when the first two bytes are
+// FF 03, exactly as matched here). Then the protocol as pptp.c reads it: a
+// first byte with its low bit set is a compressed one-byte protocol
+// (RFC 1661 §6.5), else two bytes.
+void accept_rules(std::string& out, bool ack, bool address_control) {
+  const int payload = ack ? kPayloadAck : kPayloadNoAck;
+  const int proto = address_control ? payload + 16 : payload;
+  std::string when = bits(kAckBit, 1) + (ack ? " 1 " : " 0 ") + bits(payload, 16) +
+                     (address_control ? " 0xff03 " : " != 0xff03 ");
+  const std::string odd = bits(proto + 7, 1);
+  // 0xFD compressed: MPPE (RFC 3078 §3).
+  out += "    " + when + odd + " 1 " + bits(proto, 8) + " 0xfd accept\n";
+  // 0x8000 and up: LCP, IPCP, CCP and the other control protocols
+  // (RFC 1661 §2); LCP echo, Terminate and CCP Reset-Request must pass.
+  out += "    " + when + odd + " 0 " + bits(proto, 1) + " 1 accept\n";
+  // 0x00FD: MPPE, uncompressed.
+  out += "    " + when + bits(proto, 16) + " 0x00fd accept\n";
+}
+
+std::string first_line(const std::string& s) {
+  const auto start = s.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return {};
+  const auto end = s.find('\n', start);
+  return s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+wire::Result<wire::Fd> memfd(const char* name) {
+  const int fd = ::memfd_create(name, MFD_CLOEXEC);
+  if (fd < 0) return wire::Error::fatal(std::string("cannot run nft: memfd_create: ") + std::strerror(errno));
+  return wire::Fd(fd);
+}
+
+std::string read_all(int fd) {
+  std::string out;
+  if (::lseek(fd, 0, SEEK_SET) < 0) return out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0 && out.size() < (1u << 20)) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+bool write_all(int fd, const std::string& s) {
+  const char* p = s.data();
+  std::size_t left = s.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return ::lseek(fd, 0, SEEK_SET) == 0;
+}
+
+struct NftRun {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+
+// nft with `args`, `input` on stdin; stdout and stderr land in memory files,
+// so neither side can block on a full pipe. Nothing but the three standard
+// fds reaches nft (closefrom), and its environment is a fixed PATH.
+wire::Result<NftRun> spawn_nft(const std::string& nft_path, const std::vector<std::string>& args,
+                               const std::string& input) {
+  std::string nft = nft_path;
+  if (nft.empty()) {
+    auto found = find_nft();
+    if (!found) return found.error();
+    nft = *found;
+  }
+  auto in = memfd("nft-in");
+  if (!in) return in.error();
+  auto out = memfd("nft-out");
+  if (!out) return out.error();
+  auto err = memfd("nft-err");
+  if (!err) return err.error();
+  if (!write_all(in->get(), input)) return wire::Error::fatal("cannot run nft: cannot buffer its input");
+
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in->get(), 0);
+  posix_spawn_file_actions_adddup2(&fa, out->get(), 1);
+  posix_spawn_file_actions_adddup2(&fa, err->get(), 2);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  std::vector<std::string> argv_s{nft};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  char path_env[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+  char* envp[] = {path_env, nullptr};
+  // The daemon blocks the signals its signalfd reads and ignores SIGPIPE;
+  // nft starts with neither.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, pipe;
+  sigemptyset(&none);
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &pipe);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, nft.c_str(), &fa, &attr, argv.data(), envp);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return wire::Error::fatal("cannot run " + nft + ": " + std::strerror(rc));
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0) {
+    if (errno != EINTR) return wire::Error::fatal("cannot run " + nft + ": waitpid: " + std::strerror(errno));
+  }
+  NftRun r;
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+  r.out = read_all(out->get());
+  r.err = read_all(err->get());
+  return r;
+}
+
+std::string failure(const NftRun& r) {
+  const std::string line = first_line(r.err);
+  return line.empty() ? "nft exited with status " + std::to_string(r.status) : "nft: " + line;
+}
+
+}  // namespace
+
+std::string inject_guard_table(std::string_view ifname) { return "pptpctl-" + std::string(ifname); }
+
+std::string inject_guard_ruleset(const InjectGuard& g) {
+  const std::string table = "ip " + inject_guard_table(g.ifname);
+  std::string out;
+  // Declaring the table first makes the delete succeed when there is none:
+  // a table left by a crash is replaced, all in one transaction.
+  out += "table " + table + "\n";
+  out += "delete table " + table + "\n";
+  out += "table " + table + " {\n";
+  // Input, not prerouting: ip_local_deliver() reassembles fragments before
+  // the input hook, so a frame split to hide its PPP protocol in a later
+  // fragment is matched whole. Priority raw (-300): before other filters.
+  out += "  chain input {\n";
+  out += "    type filter hook input priority raw; policy accept;\n";
+  out += "    ip saddr " + wire::to_string(g.server) + " ip protocol gre " + bits(kProtocolType, 16) + " 0x880b " +
+         bits(kCallId, 16) + " " + wire::hex16(g.call_id) + " jump call\n";
+  out += "  }\n";
+  out += "  chain call {\n";
+  // Without a sequence number pptp.c passes nothing to PPP (an ack only).
+  out += "    " + bits(kSeqBit, 1) + " 0 accept\n";
+  for (bool ack : {false, true})
+    for (bool address_control : {true, false}) accept_rules(out, ack, address_control);
+  // Everything else: a clear-text network-layer frame (IPv4 0x0021 and the
+  // like), or too short to hold a PPP protocol.
+  out += "    counter drop comment \"clear-text frame injected into the tunnel\"\n";
+  out += "  }\n";
+  out += "}\n";
+  return out;
+}
+
+wire::Result<std::string> find_nft() {
+  std::vector<std::string> dirs;
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view p(path);
+    while (!p.empty()) {
+      const auto colon = p.find(':');
+      const auto dir = p.substr(0, colon);
+      if (!dir.empty() && dir.front() == '/') dirs.emplace_back(dir);
+      if (colon == std::string_view::npos) break;
+      p.remove_prefix(colon + 1);
+    }
+  }
+  dirs.insert(dirs.end(), {"/usr/sbin", "/sbin"});
+  for (const auto& d : dirs) {
+    const std::string f = d + "/nft";
+    if (::access(f.c_str(), X_OK) == 0) return f;
+  }
+  return wire::Error::fatal("nft (nftables) is not installed (looked in $PATH, /usr/sbin and /sbin)");
+}
+
+wire::Result<wire::Unit> run_nft(const std::string& script, const std::string& nft) {
+  auto r = spawn_nft(nft, {"-f", "-"}, script);
+  if (!r) return r.error();
+  if (r->status != 0) return wire::Error::fatal(failure(*r));
+  return wire::Unit{};
+}
+
+wire::Result<std::string> install_inject_guard(const InjectGuard& g, const std::string& nft) {
+  const std::string table = inject_guard_table(g.ifname);
+  auto r = run_nft(inject_guard_ruleset(g), nft);
+  if (!r) return wire::Error::fatal("cannot install the nftables table " + table + ": " + r.error().reason);
+  return "nftables table ip " + table + " (drops clear-text frames from " + wire::to_string(g.server) +
+         " to call " + wire::hex16(g.call_id) + ": nothing can be injected past MPPE)";
+}
+
+wire::Result<Removed> remove_inject_guard(const std::string& table, const std::string& nft) {
+  auto r = spawn_nft(nft, {"delete", "table", "ip", table}, {});
+  if (!r) return r.error();
+  if (r->status == 0) return Removed::Removed;
+  // Not there any more (someone deleted it, or a reboot did), or a real
+  // failure: ask whether it exists rather than read the message.
+  auto listed = spawn_nft(nft, {"list", "table", "ip", table}, {});
+  if (listed && listed->status != 0) return Removed::AlreadyGone;
+  return wire::Error::fatal("cannot remove the nftables table " + table + ": " + failure(*r));
+}
+
+wire::Result<std::uint64_t> inject_guard_dropped(const std::string& table, const std::string& nft) {
+  auto r = spawn_nft(nft, {"list", "table", "ip", table}, {});
+  if (!r) return r.error();
+  if (r->status != 0) return wire::Error::fatal("cannot read the nftables table " + table + ": " + failure(*r));
+  const std::string key = "counter packets ";
+  const auto at = r->out.find(key);
+  if (at == std::string::npos) return wire::Error::fatal("the nftables table " + table + " has no counter");
+  return std::strtoull(r->out.c_str() + at + key.size(), nullptr, 10);
+}
+
+}  // namespace netlink

@@ -1,0 +1,82 @@
+// NetworkSetup decides whether the link gets the injection guard, installs
+// it before anything else, keeps it in the crash record, and takes it back
+// with the link.
+#include <doctest/doctest.h>
+#include <net/if.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "daemon/network.hpp"
+#include "netns_test_util.hpp"
+
+using netns_test::Checks;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool has_table(const std::string& name) { return Checks::capture("nft list tables").find(name) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("daemon: the injection guard goes in first when MPPE runs inbound, stays in the record, goes with the link") {
+  NETNS_RUN([](Checks& c) {
+    c.sh("ip link add tun0 type veth peer name tun0p");
+    c.sh("ip link set tun0p up");
+    config::Profile profile;
+    profile.dns.use_peer = false;
+    struct Row {
+      const char* what;
+      bool guard_key;
+      bool rx_encrypted;
+      const char* first_line;  // the start of the first thing said
+      bool table;
+    };
+    const Row rows[] = {
+        {"MPPE inbound, default profile", true, true, "nftables table ip pptpctl-tun0 (drops clear-text frames from 192.0.2.1 to call 0x0042", true},
+        {"the profile opts out", false, true, "no injection guard: the profile sets inject_guard to false", false},
+        {"nothing encrypted inbound", true, false, "no injection guard: what the server sends is not encrypted", false},
+    };
+    for (const auto& row : rows) {
+      const std::string record = "/tmp/pptpctl-test-guard-" + std::to_string(::getpid()) + ".json";
+      pptpctl::NetworkSetup net;
+      net.set_record_path(record);
+      profile.inject_guard = row.guard_key;
+      pptpctl::TunnelAddresses t;
+      t.ifname = "tun0";
+      t.ifindex = static_cast<int>(if_nametoindex("tun0"));
+      t.local = {198, 51, 100, 10};
+      t.peer = {198, 51, 100, 1};
+      t.server = {192, 0, 2, 1};
+      t.call_id = 0x42;
+      t.rx_encrypted = row.rx_encrypted;
+      std::vector<std::string> said;
+      auto r = net.apply(profile, t, [&](const std::string& s) { said.push_back(s); });
+      c.expect(r.ok(), std::string(row.what) + ": apply: " + (r ? std::string() : r.error().reason));
+      c.expect(!said.empty() && said.front().rfind(row.first_line, 0) == 0,
+               std::string(row.what) + ": first said: " + (said.empty() ? std::string("nothing") : said.front()));
+      c.expect(has_table("pptpctl-tun0") == row.table, std::string(row.what) + ": table present?");
+      c.expect(net.inject_guard_table().has_value() == row.table, std::string(row.what) + ": inject_guard_table()");
+      // The crash record written while up holds the guard beside the address.
+      const auto j = nlohmann::json::parse(read_file(record), nullptr, false);
+      bool guard_step = false, address_step = false;
+      if (!j.is_discarded() && j.contains("steps"))
+        for (const auto& s : j["steps"]) {
+          guard_step |= s.value("kind", "") == "inject_guard";
+          address_step |= s.value("kind", "") == "address";
+        }
+      c.expect(guard_step == row.table, std::string(row.what) + ": record: " + j.dump());
+      c.expect(address_step, std::string(row.what) + ": the record lists the link's address: " + j.dump());
+      net.undo([](const std::string&) {});
+      c.expect(!has_table("pptpctl-tun0"), std::string(row.what) + ": table gone after undo");
+      c.expect(::access(record.c_str(), F_OK) != 0, std::string(row.what) + ": record gone after undo");
+    }
+  });
+}

@@ -1,0 +1,247 @@
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "../lab/gre_forge.hpp"
+#include "netlink/changes.hpp"
+#include "netlink/inject_guard.hpp"
+#include "netns_test_util.hpp"
+
+using netns_test::Checks;
+
+namespace {
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("inject guard: the table is named after the interface") {
+  CHECK(netlink::inject_guard_table("pptp-office") == "pptpctl-pptp-office");
+  CHECK(netlink::inject_guard_table("vpn0") == "pptpctl-vpn0");
+}
+
+TEST_CASE("inject guard: the ruleset matches the server and our call ID") {
+  struct Row {
+    wire::Ipv4 server;
+    std::uint16_t call;
+    const char* match;
+  };
+  const Row rows[] = {
+      {{192, 0, 2, 1}, 0x1234,
+       "ip saddr 192.0.2.1 ip protocol gre @th,16,16 0x880b @th,48,16 0x1234 jump call"},
+      {{203, 0, 113, 7}, 0, "ip saddr 203.0.113.7 ip protocol gre @th,16,16 0x880b @th,48,16 0x0000 jump call"},
+      {{198, 51, 100, 254}, 0xffff,
+       "ip saddr 198.51.100.254 ip protocol gre @th,16,16 0x880b @th,48,16 0xffff jump call"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.match);
+    const auto text = netlink::inject_guard_ruleset({"pptp-x", row.server, row.call});
+    CHECK(count(text, row.match) == 1);
+    CHECK(count(text, "jump call") == 1);
+    // Replaces a table of the same name in the same transaction.
+    CHECK(text.rfind("table ip pptpctl-pptp-x\ndelete table ip pptpctl-pptp-x\ntable ip pptpctl-pptp-x {\n", 0) == 0);
+    CHECK(count(text, "type filter hook input priority raw; policy accept;") == 1);
+  }
+}
+
+TEST_CASE("inject guard: accept rules for each layout: with and without the ack field, with and without FF 03") {
+  const auto text = netlink::inject_guard_ruleset({"pptp-x", {192, 0, 2, 1}, 7});
+  // bit offsets: A flag 8; payload at 96 (no ack) or 128 (ack); the PPP
+  // protocol 16 bits later when FF 03 is there.
+  struct Row {
+    const char* layout;
+    const char* pfc_fd;
+    const char* control;
+    const char* mppe;
+  };
+  const Row rows[] = {
+      {"no ack, FF 03", "@th,8,1 0 @th,96,16 0xff03 @th,119,1 1 @th,112,8 0xfd accept",
+       "@th,8,1 0 @th,96,16 0xff03 @th,119,1 0 @th,112,1 1 accept", "@th,8,1 0 @th,96,16 0xff03 @th,112,16 0x00fd accept"},
+      {"no ack, no FF 03", "@th,8,1 0 @th,96,16 != 0xff03 @th,103,1 1 @th,96,8 0xfd accept",
+       "@th,8,1 0 @th,96,16 != 0xff03 @th,103,1 0 @th,96,1 1 accept",
+       "@th,8,1 0 @th,96,16 != 0xff03 @th,96,16 0x00fd accept"},
+      {"ack, FF 03", "@th,8,1 1 @th,128,16 0xff03 @th,151,1 1 @th,144,8 0xfd accept",
+       "@th,8,1 1 @th,128,16 0xff03 @th,151,1 0 @th,144,1 1 accept", "@th,8,1 1 @th,128,16 0xff03 @th,144,16 0x00fd accept"},
+      {"ack, no FF 03", "@th,8,1 1 @th,128,16 != 0xff03 @th,135,1 1 @th,128,8 0xfd accept",
+       "@th,8,1 1 @th,128,16 != 0xff03 @th,135,1 0 @th,128,1 1 accept",
+       "@th,8,1 1 @th,128,16 != 0xff03 @th,128,16 0x00fd accept"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.layout);
+    CHECK(count(text, row.pfc_fd) == 1);
+    CHECK(count(text, row.control) == 1);
+    CHECK(count(text, row.mppe) == 1);
+  }
+  // No sequence number: an ack only, which pptp.c never hands to PPP.
+  const auto ack_only = text.find("    @th,3,1 0 accept\n");
+  const auto drop = text.find("counter drop");
+  CHECK(ack_only != std::string::npos);
+  CHECK(count(text, " accept\n") == 13);
+  // The drop comes last: everything not accepted above.
+  CHECK(drop != std::string::npos);
+  CHECK(drop > text.rfind(" accept\n"));
+}
+
+TEST_CASE("inject guard: a missing nft is one sentence") {
+  auto r = netlink::run_nft("list ruleset\n", "/nonexistent/nft");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().reason == "cannot run /nonexistent/nft: No such file or directory");
+  auto i = netlink::install_inject_guard({"pptp-x", {192, 0, 2, 1}, 7}, "/nonexistent/nft");
+  REQUIRE_FALSE(i.ok());
+  CHECK(i.error().reason ==
+        "cannot install the nftables table pptpctl-pptp-x: cannot run /nonexistent/nft: No such file or directory");
+}
+
+namespace {
+
+// Sends one forged packet from 192.0.2.1 (or `src`) to 192.0.2.2, both on lo.
+void send_gre(Checks& c, const gre_forge::Gre& g, gre_forge::Addr src = {192, 0, 2, 1}) {
+  const int s = ::socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+  c.expect(s >= 0, "raw socket");
+  if (s < 0) return;
+  const auto pkt = gre_forge::ipv4(src, {192, 0, 2, 2}, IPPROTO_GRE, gre_forge::gre(g));
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(0xC0000202);
+  c.expect(::sendto(s, pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
+               static_cast<ssize_t>(pkt.size()),
+           "sendto");
+  ::close(s);
+}
+
+// GRE that got past the guard, counted by a later input chain.
+std::uint64_t passed() {
+  const auto out = Checks::capture("nft list table ip seen");
+  const auto at = out.find("counter packets ");
+  return at == std::string::npos ? 0 : std::stoull(out.substr(at + 16));
+}
+
+}  // namespace
+
+TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from the server to our call are dropped, "
+          "MPPE and control protocols pass") {
+  NETNS_RUN([](Checks& c) {
+    c.sh("ip link set lo up");
+    c.sh("ip addr add 192.0.2.1/32 dev lo");
+    c.sh("ip addr add 192.0.2.2/32 dev lo");
+    c.sh("ip addr add 192.0.2.3/32 dev lo");
+    const std::uint16_t call = 0x4d2;
+    auto line = netlink::install_inject_guard({"pptp-t", {192, 0, 2, 1}, call});
+    c.expect(line.ok(), "install: " + (line ? std::string() : line.error().reason));
+    c.expect(line && line->find("pptpctl-pptp-t") != std::string::npos, "the line names the table");
+    // Installing again replaces it (a table a crash left behind).
+    c.expect(netlink::install_inject_guard({"pptp-t", {192, 0, 2, 1}, call}).ok(), "install twice");
+    c.sh("nft 'table ip seen { chain input { type filter hook input priority 0; ip protocol gre counter; }; }'");
+
+    const gre_forge::Bytes ip = gre_forge::ppp_ipv4(gre_forge::icmp_echo({198, 51, 100, 1}, {198, 51, 100, 10}, 1, 1));
+    gre_forge::Bytes pfc_ip = ip;
+    pfc_ip.erase(pfc_ip.begin());  // 0x21 alone (RFC 1661 §6.5)
+    gre_forge::Bytes ipv6{0x00, 0x57, 0x60, 0, 0, 0};
+    gre_forge::Bytes odd_first{0x81, 0x21, 1, 2, 3};  // pptp.c reads 0x0081, then data
+    gre_forge::Bytes mppe{0x00, 0xFD, 0x90, 0x01, 0xAA, 0xBB};
+    gre_forge::Bytes mppe_pfc{0xFD, 0x90, 0x01, 0xAA, 0xBB};
+    gre_forge::Bytes lcp_echo{0xC0, 0x21, 0x09, 0x01, 0x00, 0x08, 1, 2, 3, 4};
+    gre_forge::Bytes ccp_reset{0x80, 0xFD, 0x0E, 0x01, 0x00, 0x04};
+    gre_forge::Bytes ipcp{0x80, 0x21, 0x01, 0x01, 0x00, 0x04};
+    struct Row {
+      const char* what;
+      gre_forge::Gre g;
+      gre_forge::Addr src;
+      bool dropped;
+    };
+    const gre_forge::Addr server{192, 0, 2, 1};
+    const Row rows[] = {
+        {"IPv4 0x0021 with FF 03, no ack", {call, 5, std::nullopt, true, ip}, server, true},
+        {"IPv4 0x0021 with FF 03 and an ack", {call, 6, 9, true, ip}, server, true},
+        {"IPv4 0x0021 without FF 03, no ack", {call, 7, std::nullopt, false, ip}, server, true},
+        {"IPv4 0x0021 without FF 03, with an ack", {call, 8, 9, false, ip}, server, true},
+        {"IPv4 compressed 0x21", {call, 9, std::nullopt, true, pfc_ip}, server, true},
+        {"IPv4 compressed 0x21 with an ack, no FF 03", {call, 10, 1, false, pfc_ip}, server, true},
+        {"IPv6 0x0057", {call, 11, std::nullopt, true, ipv6}, server, true},
+        {"odd first byte 0x81 (pptp.c reads 0x0081)", {call, 12, std::nullopt, true, odd_first}, server, true},
+        {"a sequence number and no payload", {call, 13, std::nullopt, true, {}}, server, true},
+        {"MPPE 0x00FD with FF 03", {call, 14, std::nullopt, true, mppe}, server, false},
+        {"MPPE 0x00FD with an ack, no FF 03", {call, 15, 2, false, mppe}, server, false},
+        {"MPPE compressed 0xFD with an ack", {call, 16, 2, true, mppe_pfc}, server, false},
+        {"MPPE compressed 0xFD, no FF 03", {call, 17, std::nullopt, false, mppe_pfc}, server, false},
+        {"LCP echo 0xC021", {call, 18, std::nullopt, true, lcp_echo}, server, false},
+        {"LCP echo 0xC021 with an ack, no FF 03", {call, 19, 3, false, lcp_echo}, server, false},
+        {"CCP Reset-Request 0x80FD with an ack", {call, 20, 3, true, ccp_reset}, server, false},
+        {"IPCP 0x8021", {call, 21, std::nullopt, true, ipcp}, server, false},
+        {"an ack alone (no sequence number)", {call, std::nullopt, 4, true, {}}, server, false},
+        {"IPv4 to another call", {static_cast<std::uint16_t>(call + 1), 22, std::nullopt, true, ip}, server, false},
+        {"IPv4 from another address", {call, 23, std::nullopt, true, ip}, {192, 0, 2, 3}, false},
+    };
+    const std::string table = netlink::inject_guard_table("pptp-t");
+    for (const auto& row : rows) {
+      auto before = netlink::inject_guard_dropped(table);
+      c.expect(before.ok(), std::string(row.what) + ": read the counter");
+      if (!before) return;
+      const auto passed_before = passed();
+      send_gre(c, row.g, row.src);
+      // Each packet ends in one counter or the other.
+      std::uint64_t dropped = *before, through = passed_before;
+      for (int i = 0; i < 200 && dropped == *before && through == passed_before; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        auto d = netlink::inject_guard_dropped(table);
+        if (d) dropped = *d;
+        through = passed();
+      }
+      c.expect(dropped == *before + (row.dropped ? 1 : 0), std::string(row.what) + (row.dropped ? ": not dropped" : ": dropped"));
+      c.expect(through == passed_before + (row.dropped ? 0 : 1), std::string(row.what) + ": not seen past the guard");
+    }
+
+    auto removed = netlink::remove_inject_guard(table);
+    c.expect(removed.ok() && *removed == netlink::Removed::Removed, "remove");
+    auto again = netlink::remove_inject_guard(table);
+    c.expect(again.ok() && *again == netlink::Removed::AlreadyGone, "remove again: already gone");
+    c.expect(Checks::capture("nft list tables").find("pptpctl") == std::string::npos, "no table left");
+  });
+}
+
+TEST_CASE("inject guard: Changes records the table, and a crash record's undo removes it") {
+  NETNS_RUN([](Checks& c) {
+    netlink::Changes net;
+    auto line = net.add_inject_guard({"pptp-rec", {192, 0, 2, 1}, 0x0102});
+    c.expect(line.ok(), "add: " + (line ? std::string() : line.error().reason));
+    c.expect(net.size() == 1, "one step recorded");
+    c.expect(net.inject_guard_table() == std::optional<std::string>("pptpctl-pptp-rec"), "the table is known");
+    const auto j = net.to_json();
+    c.expect(j["steps"][0]["kind"] == "inject_guard" && j["steps"][0]["call_id"] == 0x0102 &&
+                 j["steps"][0]["server"] == "192.0.2.1" && j["steps"][0]["ifname"] == "pptp-rec",
+             "the record: " + j.dump());
+    // A fresh process (pptpctl down after a crash) reads the record back.
+    auto back = netlink::Changes::from_json(j);
+    c.expect(back.ok(), "from_json");
+    if (!back) return;
+    c.expect(back->to_json() == j, "round trip");
+    auto report = back->undo();
+    c.expect(report.ok() && report.done.size() == 1 &&
+                 report.done[0] == "removed nftables table ip pptpctl-pptp-rec (injection guard)",
+             "undo from the record");
+    c.expect(Checks::capture("nft list tables").find("pptpctl-pptp-rec") == std::string::npos, "table gone");
+    // The original's own undo finds it gone.
+    auto second = net.undo();
+    c.expect(second.ok() && second.done.size() == 1 &&
+                 second.done[0] == "nftables table ip pptpctl-pptp-rec (injection guard): already gone",
+             "undo again: " + (second.done.empty() ? std::string("nothing") : second.done[0]));
+  });
+}
+
+TEST_CASE("inject guard: a record whose interface name is not one is refused") {
+  for (const char* name : {"", "pptp office", "x;flush ruleset", "a/b", "sixteen-chars-xx"}) {
+    CAPTURE(name);
+    nlohmann::json j{{"version", 1},
+                     {"steps", {{{"kind", "inject_guard"}, {"ifname", name}, {"server", "192.0.2.1"}, {"call_id", 1}}}}};
+    CHECK_FALSE(netlink::Changes::from_json(j).ok());
+  }
+}
