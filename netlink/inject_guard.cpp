@@ -1,8 +1,5 @@
 #include "netlink/inject_guard.hpp"
 
-#include <spawn.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-#include "userspace/wire/fd.hpp"
+#include "netlink/program.hpp"
 #include "userspace/wire/hex.hpp"
 
 namespace netlink {
@@ -56,109 +53,24 @@ void accept_rules(std::string& out, bool ack, bool address_control) {
   out += "    " + when + bits(proto, 16) + " 0x00fd accept\n";
 }
 
-std::string first_line(const std::string& s) {
-  const auto start = s.find_first_not_of(" \t\r\n");
-  if (start == std::string::npos) return {};
-  const auto end = s.find('\n', start);
-  return s.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-wire::Result<wire::Fd> memfd(const char* name) {
-  const int fd = ::memfd_create(name, MFD_CLOEXEC);
-  if (fd < 0) return wire::Error::fatal(std::string("cannot run nft: memfd_create: ") + std::strerror(errno));
-  return wire::Fd(fd);
-}
-
-std::string read_all(int fd) {
-  std::string out;
-  if (::lseek(fd, 0, SEEK_SET) < 0) return out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0 && out.size() < (1u << 20)) out.append(buf, static_cast<std::size_t>(n));
-  return out;
-}
-
-bool write_all(int fd, const std::string& s) {
-  const char* p = s.data();
-  std::size_t left = s.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  return ::lseek(fd, 0, SEEK_SET) == 0;
-}
-
-struct NftRun {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-// nft with `args`, `input` on stdin; stdout and stderr land in memory files,
-// so neither side can block on a full pipe. Nothing but the three standard
-// fds reaches nft (closefrom), and its environment is a fixed PATH.
-wire::Result<NftRun> spawn_nft(const std::string& nft_path, const std::vector<std::string>& args,
-                               const std::string& input) {
+// nft with `args`, `input` on stdin (program.hpp). nft answers at once; the
+// limit is only there so that nothing can hang the daemon.
+wire::Result<ProgramRun> spawn_nft(const std::string& nft_path, const std::vector<std::string>& args,
+                                   const std::string& input) {
   std::string nft = nft_path;
   if (nft.empty()) {
     auto found = find_nft();
     if (!found) return found.error();
     nft = *found;
   }
-  auto in = memfd("nft-in");
-  if (!in) return in.error();
-  auto out = memfd("nft-out");
-  if (!out) return out.error();
-  auto err = memfd("nft-err");
-  if (!err) return err.error();
-  if (!write_all(in->get(), input)) return wire::Error::fatal("cannot run nft: cannot buffer its input");
-
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in->get(), 0);
-  posix_spawn_file_actions_adddup2(&fa, out->get(), 1);
-  posix_spawn_file_actions_adddup2(&fa, err->get(), 2);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-  std::vector<std::string> argv_s{nft};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  char path_env[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-  char* envp[] = {path_env, nullptr};
-  // The daemon blocks the signals its signalfd reads and ignores SIGPIPE;
-  // nft starts with neither.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, pipe;
-  sigemptyset(&none);
-  sigemptyset(&pipe);
-  sigaddset(&pipe, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &pipe);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, nft.c_str(), &fa, &attr, argv.data(), envp);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return wire::Error::fatal("cannot run " + nft + ": " + std::strerror(rc));
-  int st = 0;
-  while (::waitpid(pid, &st, 0) < 0) {
-    if (errno != EINTR) return wire::Error::fatal("cannot run " + nft + ": waitpid: " + std::strerror(errno));
-  }
-  NftRun r;
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-  r.out = read_all(out->get());
-  r.err = read_all(err->get());
-  return r;
+  return run_program(nft, args, input, std::chrono::seconds(10));
 }
 
-std::string failure(const NftRun& r) {
-  const std::string line = first_line(r.err);
-  return line.empty() ? "nft exited with status " + std::to_string(r.status) : "nft: " + line;
+std::string failure(const ProgramRun& r) {
+  const std::string line = program_said(r);
+  if (!line.empty()) return "nft: " + line;
+  return r.signal != 0 ? "nft was killed by signal " + std::to_string(r.signal)
+                       : "nft exited with status " + std::to_string(r.status);
 }
 
 }  // namespace

@@ -1,0 +1,32 @@
+#pragma once
+// The helper programs the daemon runs (nft for the injection guard,
+// resolvconf for DNS), run one way: input from memory on stdin, stdout and
+// stderr into memory files (neither side can block on a full pipe), nothing
+// but the three standard fds inherited, a fixed PATH, no blocked or ignored
+// signals (the daemon blocks what its signalfd reads and ignores SIGPIPE),
+// and a time limit after which the program is killed.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "userspace/wire/result.hpp"
+
+namespace netlink {
+
+struct ProgramRun {
+  int status = 0;   // exit status, when it exited
+  int signal = 0;   // the signal that killed it, else 0
+  std::string out;  // at most 1 MiB of each
+  std::string err;
+};
+
+// Runs `path` (absolute) with `args`. An error only when it could not be
+// run or did not finish within `patience`; a non-zero exit is a ProgramRun.
+wire::Result<ProgramRun> run_program(const std::string& path, const std::vector<std::string>& args,
+                                     const std::string& input, std::chrono::milliseconds patience);
+
+// The first non-empty line the program wrote (stderr first, else stdout),
+// printable and bounded, for a one-line failure sentence.
+std::string program_said(const ProgramRun& run);
+
+}  // namespace netlink
