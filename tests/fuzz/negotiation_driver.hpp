@@ -241,7 +241,7 @@ class Negotiation {
     check(!session_, "one call per control connection");
     check(call.our_call_id == kOurCall, "the call is ours");
     kernel_.channel = true;
-    session_.emplace(pptpctl::session_config(profile_, kSeed, kPeerChallenge));
+    session_.emplace(pptpctl::session_config(profile_, kSeed, kPeerChallenge, wire::Ipv4{192, 0, 2, 1}));
     apply(session_->start(now_));
   }
 

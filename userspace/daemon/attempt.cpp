@@ -78,10 +78,7 @@ ppp::SessionConfig Attempt::session_config() {
   // The seed first, then the challenge: the order they were always drawn in.
   const auto seed = random_value<std::uint64_t>();
   const auto peer_challenge = random_value<std::array<std::uint8_t, 16>>();
-  auto c = pptpctl::session_config(profile_, seed, peer_challenge);
-  // IPCP refuses an address or DNS server equal to it (issue 9).
-  c.ipcp.server = server();
-  return c;
+  return pptpctl::session_config(profile_, seed, peer_challenge, server());
 }
 
 void Attempt::start(TimePoint now) {

@@ -3,7 +3,8 @@
 namespace pptpctl {
 
 ppp::SessionConfig session_config(const config::Profile& profile, std::uint64_t seed,
-                                  const std::array<std::uint8_t, 16>& peer_challenge) {
+                                  const std::array<std::uint8_t, 16>& peer_challenge,
+                                  std::optional<wire::Ipv4> server) {
   ppp::SessionConfig c;
   c.lcp.mru = profile.mru;
   c.lcp.allowed_auth.clear();
@@ -29,6 +30,7 @@ ppp::SessionConfig session_config(const config::Profile& profile, std::uint64_t 
   c.ccp.request_stateful = profile.mppe.stateful;
   c.ccp.required = profile.mppe.required;
   c.ipcp.want_dns = profile.dns.use_peer;
+  c.ipcp.server = server;
   return c;
 }
 
