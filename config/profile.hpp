@@ -179,17 +179,10 @@ struct Profile {
 wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view profile_path,
                                     std::string_view profile_name);
 
-// Whether load_profile fetches the password. `pptpctl up` only checks the
-// profile before it starts the daemon, and never holds the password
-// (issue 9): it loads with Skip, and the daemon reads the secret itself.
-enum class Secrets : std::uint8_t { Read, Skip };
-
 // Reads CONFIG_DIR/NAME.json and the password file it names, with the
-// permission checks described above. With Secrets::Skip the password file is
-// not opened (its own checks are the daemon's) and an inline password is
-// wiped as soon as it is parsed: `password` is empty either way.
-wire::Result<Profile> load_profile(std::string_view name, std::string_view config_dir,
-                                   Secrets secrets = Secrets::Read);
+// permission checks described above. Only the daemon calls it: `pptpctl up`
+// never reads the profile nor the password (issue 9).
+wire::Result<Profile> load_profile(std::string_view name, std::string_view config_dir);
 
 // The profile with every default filled in, for `status --json` and
 // debugging. The password is never included, only password_file if set.

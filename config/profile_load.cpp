@@ -30,7 +30,7 @@ class WipedText {
 
 }  // namespace
 
-wire::Result<Profile> load_profile(std::string_view name, std::string_view config_dir, Secrets secrets) {
+wire::Result<Profile> load_profile(std::string_view name, std::string_view config_dir) {
   if (auto named = check_profile_name(name); !named) return named.error();
   const std::string path = profile_file_path(config_dir, name);
   const auto errno_text = [](int err) { return std::generic_category().message(err); };
@@ -68,7 +68,6 @@ wire::Result<Profile> load_profile(std::string_view name, std::string_view confi
 
   auto profile = parse_profile(std::string_view(contents.text.data(), len), path, name);
   if (!profile) return profile;
-  if (secrets == Secrets::Skip) profile->password.clear();
   const uid_t euid = ::geteuid();
   if (profile->password_file.empty()) {
     if (std::string problem = private_file_problem(st, path, euid); !problem.empty())
@@ -77,7 +76,6 @@ wire::Result<Profile> load_profile(std::string_view name, std::string_view confi
   }
   if (std::string problem = password_profile_problem(st, path, euid); !problem.empty())
     return wire::Error::fatal(problem);
-  if (secrets == Secrets::Skip) return profile;
   auto secret = read_password_file(profile->password_file, euid);
   if (!secret) return secret.error();
   // Secret copies its fixed buffer and each copy wipes itself when it dies.

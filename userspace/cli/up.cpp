@@ -38,9 +38,9 @@ void error(const std::string& name, const std::string& text) {
   std::fprintf(stderr, "pptpctl: %s: %s\n", name.c_str(), wire::one_line(text).c_str());
 }
 
-wire::Result<config::Profile> load(const CommonOptions& common, const std::string& name, config::Secrets secrets) {
+wire::Result<config::Profile> load(const CommonOptions& common, const std::string& name) {
   if (auto ok = config::check_profile_name(name); !ok) return ok.error();
-  return config::load_profile(name, config::resolve_config_dir(common.config_dir), secrets);
+  return config::load_profile(name, config::resolve_config_dir(common.config_dir));
 }
 
 // One progress line from the daemon; the exit code when it is the last.
@@ -123,11 +123,18 @@ Exit follow(const std::string& name, int fd, int signals, pid_t daemon, bool deb
 }  // namespace
 
 Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
-  // Checked here for a quick answer, without the password: `up` never
-  // holds it; the daemon reads it (and checks the password file) itself.
-  auto profile = load(common, name, config::Secrets::Skip);
-  if (!profile) {
-    error(name, profile.error().reason);
+  // Only the name and the file's presence are checked here. `up` never
+  // reads the profile (it may hold the password inline) nor the password
+  // file: the daemon loads both and reports any problem on the pipe, with
+  // the same sentence and exit code 3 (issue 9: up never holds the password).
+  if (auto ok = config::check_profile_name(name); !ok) {
+    error(name, ok.error().reason);
+    return Exit::BadProfile;
+  }
+  const std::string path = config::profile_file_path(config::resolve_config_dir(common.config_dir), name);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+    error(name, "no profile \"" + name + "\": " + path + " does not exist");
     return Exit::BadProfile;
   }
   // Before the socket below is dialled or the log opened in it.
@@ -158,7 +165,7 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
   if (pid == 0) {
     // The daemon: its own session, no terminal, its log in the run dir. The
     // password is read by the daemon from the profile: never through argv,
-    // never from us (we loaded without secrets).
+    // never from us (we never read it).
     ::setsid();
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     from_daemon.reset();
@@ -200,7 +207,7 @@ Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, i
   // core dump must not carry the password.
   ::umask(077);
   ::prctl(PR_SET_DUMPABLE, 0);
-  auto profile = load(common, name, config::Secrets::Read);
+  auto profile = load(common, name);
   if (!profile) {
     error(name, profile.error().reason);
     if (progress_fd >= 0) {
