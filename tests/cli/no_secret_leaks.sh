@@ -3,7 +3,7 @@
 # No secret in argv or logs (issue 9), the part that needs no server: `up`
 # with a known password (in a password_file, then inline) in a private
 # network namespace with nothing to reach. The `up` process (traced with
-# strace when available) opens neither the profile (it may hold the password
+# strace) opens neither the profile (it may hold the password
 # inline) nor the password file: only the daemon reads them. Nothing `up`
 # printed and no daemon log holds the password.
 # The full connect path (status, /proc cmdline and environ, --debug log,
@@ -22,7 +22,7 @@ common='"server": "127.0.0.1", "username": "alice", "connect_timeout_s": 5, "deb
 printf '{%s, "password_file": "filed.secret"}\n' "$common" >"$tmp/conf/filed.json"
 printf '{%s, "password": "%s"}\n' "$common" "$pw" >"$tmp/conf/inline.json"
 chmod 600 "$tmp/conf/filed.secret" "$tmp/conf/filed.json" "$tmp/conf/inline.json"
-strace=$(command -v strace)
+strace=$(command -v strace) || { echo "FAILED: strace is missing (scripts/setup installs it)"; exit 1; }
 export PPTPCTL_CONFIG_DIR="$tmp/conf" PPTPCTL_RUN_DIR="$tmp/run"
 
 fail=0
