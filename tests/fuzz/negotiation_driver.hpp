@@ -45,6 +45,7 @@
 #include "ppp/session.hpp"
 #include "pptp/control.hpp"
 #include "pptp/describe.hpp"
+#include "wire/text.hpp"
 
 namespace negotiation {
 
@@ -294,7 +295,7 @@ class Negotiation {
     for (auto& e : out.events) {
       if (std::get_if<ev::LinkEstablished>(&e)) {
       } else if (auto* a = std::get_if<ev::Authenticated>(&e)) {
-        check_text(ppp::auth::printable(a->message), "auth message as printed");
+        check_text(wire::printable(a->message), "auth message as printed");
         check(a->protocol == agreed_auth_, "authenticated with the protocol LCP agreed");
         check(!a->keys || a->protocol == ppp::AuthProtocol::MsChapV2 || a->protocol == ppp::AuthProtocol::MsChapV1,
               "MPPE keys come from MS-CHAP only");
