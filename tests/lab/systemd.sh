@@ -111,6 +111,16 @@ redial_s=$(wait_ping 90) || lab_fail "no traffic through the tunnel within 90 s 
 [ "$(unit_prop $UNIT NRestarts)" = 0 ] || lab_fail "$UNIT was restarted $(unit_prop $UNIT NRestarts) times"
 lab_log "c. server killed and restarted: traffic again after ${redial_s}s, same pid $pid, NRestarts=0"
 
+# c2. Syslog priorities: the lost link is a warning, the chatter is not.
+journalctl -u $UNIT -o cat --no-pager >"$LOGS/journal-$UNIT.all" 2>&1
+journalctl -u $UNIT -p warning -o cat --no-pager >"$LOGS/journal-$UNIT.warning" 2>&1
+grep -q '^link lost: ' "$LOGS/journal-$UNIT.warning" \
+  || lab_fail "journalctl -u $UNIT -p warning does not show the lost link: $(head -3 "$LOGS/journal-$UNIT.warning")"
+grep -q '^state: ' "$LOGS/journal-$UNIT.all" || lab_fail "the journal has no state lines at all (nothing to filter)"
+grep -q '^state: \|^up: ' "$LOGS/journal-$UNIT.warning" \
+  && lab_fail "journalctl -p warning shows info lines: $(grep -m1 '^state: \|^up: ' "$LOGS/journal-$UNIT.warning")"
+lab_log "c2. journalctl -p warning: $(wc -l <"$LOGS/journal-$UNIT.warning") of $(wc -l <"$LOGS/journal-$UNIT.all") lines, e.g. \"$(grep -m1 '^link lost: ' "$LOGS/journal-$UNIT.warning" | cut -c1-80)\""
+
 # d. Stop: every route, address, interface and DNS change goes.
 stop=$(lab_now)
 systemctl stop $UNIT || lab_fail "systemctl stop $UNIT failed"
@@ -137,6 +147,9 @@ sleep $((restart_sec + 5))
 [ "$(systemctl is-active $BAD)" = failed ] || lab_fail "$BAD is $(systemctl is-active $BAD) $((restart_sec + 5)) s after failing"
 tries=$(( $(grep -c 'CHAP Response' "$LOGS/server-pppd.log" || true) - tries_before ))
 [ "$tries" = 1 ] || lab_fail "the server saw $tries authentication attempts from $BAD"
+journalctl -u $BAD -p err -o cat --no-pager >"$LOGS/journal-$BAD.err" 2>&1
+grep -q 'wrong user name or password' "$LOGS/journal-$BAD.err" \
+  || lab_fail "journalctl -u $BAD -p err does not show the wrong password: $(head -3 "$LOGS/journal-$BAD.err")"
 lab_log "e. $BAD failed once with exit 9, NRestarts=0 after $((restart_sec + 5)) s, one attempt at the server"
 
 lab_figures "boot_s=$boot_s active_s=$active_s redial_s=$redial_s stop_s=$stop_s"

@@ -378,7 +378,7 @@ void Attempt::on_up(const ev::Up& up) {
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };
-  for (const auto& line : up.ip.refused) say(line);
+  for (const auto& line : up.ip.refused) progress_.warning(line);
   auto net = network_.apply(profile_, t, say);
   if (!net) return fail(Exit::NetworkSetup, net.error().reason);
   auto pass = unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Pass);

@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "wire/text.hpp"
@@ -20,6 +22,18 @@ namespace {
 // reach the journal, the log file or the terminal of `up`: whatever a layer
 // forgot to escape is escaped here (wire/text.hpp).
 std::string one_line(std::string_view text) { return wire::one_line(text); }
+
+// Is stderr the journal's stream? systemd sets $JOURNAL_STREAM to its
+// "device:inode"; a redirect (a log file) makes them differ (systemd.exec(5)).
+bool stderr_is_journal() {
+  const char* env = std::getenv("JOURNAL_STREAM");
+  if (env == nullptr) return false;
+  unsigned long long dev = 0, ino = 0;
+  if (std::sscanf(env, "%llu:%llu", &dev, &ino) != 2) return false;
+  struct stat st {};
+  if (::fstat(2, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == dev && static_cast<unsigned long long>(st.st_ino) == ino;
+}
 
 }  // namespace
 
@@ -47,14 +61,28 @@ Progress::~Progress() {
   close_pipe();
 }
 
-void Progress::log(std::string_view level, std::string_view text) {
+void Progress::log(Level level, std::string_view text) {
+  static const bool journal = stderr_is_journal();
+  if (journal) {
+    // The journal stamps the time itself; the prefix becomes PRIORITY=.
+    std::fprintf(stderr, "<%d>%s\n", static_cast<int>(level), one_line(text).c_str());
+    std::fflush(stderr);
+    return;
+  }
+  const char* word = "";
+  switch (level) {
+    case Level::Error: word = "error: "; break;
+    case Level::Warning: word = "warning: "; break;
+    case Level::Notice: break;
+    case Level::Info: break;
+    case Level::Debug: word = "debug: "; break;
+  }
   char stamp[32];
   std::time_t t = std::time(nullptr);
   std::tm tm{};
   localtime_r(&t, &tm);
   std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-  std::fprintf(stderr, "%s %s%s%s\n", stamp, std::string(level).c_str(), level.empty() ? "" : ": ",
-               one_line(text).c_str());
+  std::fprintf(stderr, "%s %s%s\n", stamp, word, one_line(text).c_str());
   std::fflush(stderr);
 }
 
@@ -118,36 +146,42 @@ void Progress::close_pipe() {
 }
 
 void Progress::phase(std::string_view text) {
-  log("", text);
+  log(Level::Notice, text);
   to_pipe("phase", text, Keep::Phase);
   sd_notifyf(0, "STATUS=%s", one_line(text).c_str());
 }
 
 void Progress::debug(std::string_view text) {
   if (!debug_) return;
-  log("debug", text);
+  log(Level::Debug, text);
   to_pipe("debug", text, Keep::Debug);
 }
 
 void Progress::info(std::string_view text) {
-  log("", text);
+  log(Level::Info, text);
   if (debug_) to_pipe("debug", text, Keep::Debug);
 }
 
+void Progress::warning(std::string_view text) {
+  log(Level::Warning, text);
+  to_pipe("phase", text, Keep::Phase);
+  sd_notifyf(0, "STATUS=%s", one_line(text).c_str());
+}
+
 void Progress::up(std::string_view summary) {
-  log("", summary);
+  log(Level::Notice, summary);
   to_pipe("up", summary, Keep::Final);
   sd_notifyf(0, "READY=1\nSTATUS=%s", one_line(summary).c_str());
 }
 
 void Progress::fail(Exit code, std::string_view reason) {
-  log("error", reason);
+  log(Level::Error, reason);
   to_pipe("fail", std::to_string(pptpctl::code(code)) + " " + std::string(reason), Keep::Final);
   sd_notifyf(0, "STATUS=failed: %s\nERRNO=%d", one_line(reason).c_str(), pptpctl::code(code));
 }
 
 void Progress::stopping(std::string_view why) {
-  log("", why);
+  log(Level::Notice, why);
   // Stopped before the link came up: the waiting `up` deserves the reason.
   to_pipe("fail", std::to_string(pptpctl::code(Exit::Failure)) + " " + std::string(why) + " before the link came up",
           Keep::Final);

@@ -4,6 +4,11 @@
 // until the link is up or has failed), our stderr (the journal under
 // systemd, a log file when detached), and systemd (sd_notify STATUS/READY).
 //
+// Every line has a level. Under systemd (stderr is the journal's stream,
+// $JOURNAL_STREAM) it goes out as a syslog priority prefix, "<4>...", so
+// `journalctl -u pptpctl@NAME -p warning` shows just the problems; into a
+// log file it goes as a word after the time stamp.
+//
 // The pipe protocol is one line per message:
 //   phase TEXT | debug TEXT | up ADDRESS-LINE | fail CODE TEXT
 //
@@ -34,6 +39,10 @@ class Progress {
   bool debugging() const { return debug_; }
   // Also a log line; fine-grained notes that are not phases.
   void info(std::string_view text);
+  // Something is wrong but the daemon carries on (a lost link it redials, a
+  // DNS server it refused): a log line at warning, and a phase for the
+  // waiting `up` and systemd's STATUS=.
+  void warning(std::string_view text);
   // The link carries traffic. Releases the `up` waiting on the pipe.
   void up(std::string_view summary);
   // The connection failed (before or after up). Releases `up` too.
@@ -58,7 +67,9 @@ class Progress {
     Keep keep;
   };
 
-  void log(std::string_view level, std::string_view text);
+  // syslog(3) priorities, as sd-daemon.h's SD_* prefixes number them.
+  enum class Level { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
+  void log(Level level, std::string_view text);
   void to_pipe(std::string_view kind, std::string_view text, Keep keep);
   void trim(Keep below);
   void close_pipe();

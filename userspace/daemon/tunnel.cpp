@@ -113,13 +113,13 @@ bool Tunnel::prepare() {
   if (auto undone = NetworkSetup::undo_record(changes_path(profile_.name)); undone) {
     for (const auto& line : *undone) progress_.info("left by a previous run, undone: " + line);
   } else {
-    progress_.info("could not undo a previous run's changes: " + undone.error().reason);
+    progress_.warning("could not undo a previous run's changes: " + undone.error().reason);
   }
   network_.set_record_path(changes_path(profile_.name));
   if (auto watch = netlink::RouteWatch::open(); watch) {
     routes_.emplace(std::move(*watch));
   } else {
-    progress_.info("not watching routes (a changed path shows only through echoes): " + watch.error().reason);
+    progress_.warning("not watching routes (a changed path shows only through echoes): " + watch.error().reason);
   }
 
   // Asks the kernel itself (which loads modules on demand), so it is right
@@ -260,7 +260,7 @@ void Tunnel::on_failure() {
   const std::string when = retry.wait.count() == 0 ? std::string("reconnecting now")
                                                   : "reconnecting in " + seconds_words(retry.wait) + " (failure " +
                                                         std::to_string(retry.failures) + " in a row)";
-  progress_.phase((out.was_up ? "link lost: " : "failed: ") + out.reason + "; " + when);
+  progress_.warning((out.was_up ? "link lost: " : "failed: ") + out.reason + "; " + when);
 }
 
 void Tunnel::on_attempt_ended() {
@@ -304,7 +304,7 @@ void Tunnel::watch_path() {
   if (!server || !routes_) return;
   auto path = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
   if (!path) {
-    progress_.info("not watching the path to the server: " + path.error().reason);
+    progress_.warning("not watching the path to the server: " + path.error().reason);
     return;
   }
   path_ = *path;
@@ -341,7 +341,7 @@ void Tunnel::check_idle(TimePoint now) {
   const auto limit = std::chrono::seconds(profile_.idle_timeout_s);
   auto idle = attempt_->unit().idle();
   if (!idle) {
-    progress_.info("cannot read the link's idle time: " + idle.error().reason);
+    progress_.warning("cannot read the link's idle time: " + idle.error().reason);
     return;
   }
   if (*idle >= limit) {
