@@ -46,9 +46,15 @@ void accept_rules(std::string& out, bool ack, bool address_control) {
   const std::string odd = bits(proto + 7, 1);
   // 0xFD compressed: MPPE (RFC 3078 §3).
   out += "    " + when + odd + " 1 " + bits(proto, 8) + " 0xfd accept\n";
-  // 0x8000 and up: LCP, IPCP, CCP and the other control protocols
-  // (RFC 1661 §2); LCP echo, Terminate and CCP Reset-Request must pass.
-  out += "    " + when + odd + " 0 " + bits(proto, 1) + " 1 accept\n";
+  // 0x8000 and up: LCP, IPCP and the other control protocols (RFC 1661
+  // §2); LCP echo and Terminate must pass. CCP (0x80FD) apart, below.
+  out += "    " + when + odd + " 0 " + bits(proto, 1) + " 1 " + bits(proto, 16) + " != 0x80fd accept\n";
+  // CCP only for Reset-Request/Ack (codes 14, 15, RFC 1962 §2.1) and the
+  // like: a forged Configure-Request, -Ack or Terminate (codes 1-6) makes
+  // ppp_generic's ppp_ccp_peek() stop our MPPE before the daemon can see
+  // it, and IP would leave in clear. A real renegotiation ends the link
+  // anyway (the session refuses it).
+  out += "    " + when + bits(proto, 16) + " 0x80fd " + bits(proto + 16, 8) + " != 1-6 accept\n";
   // 0x00FD: MPPE, uncompressed.
   out += "    " + when + bits(proto, 16) + " 0x00fd accept\n";
 }

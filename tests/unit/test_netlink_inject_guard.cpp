@@ -65,14 +65,14 @@ TEST_CASE("inject guard: accept rules for each layout: with and without the ack 
   };
   const Row rows[] = {
       {"no ack, FF 03", "@th,8,1 0 @th,96,16 0xff03 @th,119,1 1 @th,112,8 0xfd accept",
-       "@th,8,1 0 @th,96,16 0xff03 @th,119,1 0 @th,112,1 1 accept", "@th,8,1 0 @th,96,16 0xff03 @th,112,16 0x00fd accept"},
+       "@th,8,1 0 @th,96,16 0xff03 @th,119,1 0 @th,112,1 1 @th,112,16 != 0x80fd accept", "@th,8,1 0 @th,96,16 0xff03 @th,112,16 0x00fd accept"},
       {"no ack, no FF 03", "@th,8,1 0 @th,96,16 != 0xff03 @th,103,1 1 @th,96,8 0xfd accept",
-       "@th,8,1 0 @th,96,16 != 0xff03 @th,103,1 0 @th,96,1 1 accept",
+       "@th,8,1 0 @th,96,16 != 0xff03 @th,103,1 0 @th,96,1 1 @th,96,16 != 0x80fd accept",
        "@th,8,1 0 @th,96,16 != 0xff03 @th,96,16 0x00fd accept"},
       {"ack, FF 03", "@th,8,1 1 @th,128,16 0xff03 @th,151,1 1 @th,144,8 0xfd accept",
-       "@th,8,1 1 @th,128,16 0xff03 @th,151,1 0 @th,144,1 1 accept", "@th,8,1 1 @th,128,16 0xff03 @th,144,16 0x00fd accept"},
+       "@th,8,1 1 @th,128,16 0xff03 @th,151,1 0 @th,144,1 1 @th,144,16 != 0x80fd accept", "@th,8,1 1 @th,128,16 0xff03 @th,144,16 0x00fd accept"},
       {"ack, no FF 03", "@th,8,1 1 @th,128,16 != 0xff03 @th,135,1 1 @th,128,8 0xfd accept",
-       "@th,8,1 1 @th,128,16 != 0xff03 @th,135,1 0 @th,128,1 1 accept",
+       "@th,8,1 1 @th,128,16 != 0xff03 @th,135,1 0 @th,128,1 1 @th,128,16 != 0x80fd accept",
        "@th,8,1 1 @th,128,16 != 0xff03 @th,128,16 0x00fd accept"},
   };
   for (const auto& row : rows) {
@@ -85,7 +85,15 @@ TEST_CASE("inject guard: accept rules for each layout: with and without the ack 
   const auto ack_only = text.find("    @th,3,1 0 accept\n");
   const auto drop = text.find("counter drop");
   CHECK(ack_only != std::string::npos);
-  CHECK(count(text, " accept\n") == 13);
+  // CCP apart from the other control protocols: only codes outside 1-6.
+  for (const char* ccp : {"@th,8,1 0 @th,96,16 0xff03 @th,112,16 0x80fd @th,128,8 != 1-6 accept",
+                          "@th,8,1 0 @th,96,16 != 0xff03 @th,96,16 0x80fd @th,112,8 != 1-6 accept",
+                          "@th,8,1 1 @th,128,16 0xff03 @th,144,16 0x80fd @th,160,8 != 1-6 accept",
+                          "@th,8,1 1 @th,128,16 != 0xff03 @th,128,16 0x80fd @th,144,8 != 1-6 accept"}) {
+    CAPTURE(ccp);
+    CHECK(count(text, ccp) == 1);
+  }
+  CHECK(count(text, " accept\n") == 17);
   // The drop comes last: everything not accepted above.
   CHECK(drop != std::string::npos);
   CHECK(drop > text.rfind(" accept\n"));
@@ -151,6 +159,11 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
     gre_forge::Bytes mppe_pfc{0xFD, 0x90, 0x01, 0xAA, 0xBB};
     gre_forge::Bytes lcp_echo{0xC0, 0x21, 0x09, 0x01, 0x00, 0x08, 1, 2, 3, 4};
     gre_forge::Bytes ccp_reset{0x80, 0xFD, 0x0E, 0x01, 0x00, 0x04};
+    gre_forge::Bytes ccp_reset_ack{0x80, 0xFD, 0x0F, 0x01, 0x00, 0x04};
+    // ppp_ccp_peek() would stop MPPE on these (kernel-facts, security traps).
+    gre_forge::Bytes ccp_conf_req{0x80, 0xFD, 0x01, 0x01, 0x00, 0x04};
+    gre_forge::Bytes ccp_term_req{0x80, 0xFD, 0x05, 0x01, 0x00, 0x04};
+    gre_forge::Bytes ccp_term_ack{0x80, 0xFD, 0x06, 0x01, 0x00, 0x04};
     gre_forge::Bytes ipcp{0x80, 0x21, 0x01, 0x01, 0x00, 0x04};
     struct Row {
       const char* what;
@@ -176,6 +189,10 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
         {"LCP echo 0xC021", {call, 18, std::nullopt, true, lcp_echo}, server, false},
         {"LCP echo 0xC021 with an ack, no FF 03", {call, 19, 3, false, lcp_echo}, server, false},
         {"CCP Reset-Request 0x80FD with an ack", {call, 20, 3, true, ccp_reset}, server, false},
+        {"CCP Reset-Ack, no FF 03", {call, 24, std::nullopt, false, ccp_reset_ack}, server, false},
+        {"CCP Configure-Request (would stop our MPPE)", {call, 25, std::nullopt, true, ccp_conf_req}, server, true},
+        {"CCP Terminate-Request with an ack, no FF 03", {call, 26, 5, false, ccp_term_req}, server, true},
+        {"CCP Terminate-Ack", {call, 27, std::nullopt, true, ccp_term_ack}, server, true},
         {"IPCP 0x8021", {call, 21, std::nullopt, true, ipcp}, server, false},
         {"an ack alone (no sequence number)", {call, std::nullopt, 4, true, {}}, server, false},
         {"IPv4 to another call", {static_cast<std::uint16_t>(call + 1), 22, std::nullopt, true, ip}, server, false},
