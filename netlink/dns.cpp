@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "netlink/file_io.hpp"
 #include "netlink/resolv_conf.hpp"
@@ -156,6 +157,14 @@ wire::Result<std::string> dns_undo(const DnsRecord& record) {
       return std::string{};
     }
     case DnsBackend::Resolvconf: {
+      // Crash recovery (dns_recover, run before every command) removes the
+      // record of a dead daemon and its copy here; `down` then undoes the
+      // same step from the crash record. A second -d would fail under
+      // openresolv (no such record) and keep the crash record for ever.
+      if (!record.state_dir.empty() && ::access(resolvconf_record(record.state_dir, record.ifname).c_str(), F_OK) != 0 &&
+          errno == ENOENT) {
+        return "dns record " + resolvconf_name(record.ifname) + " already removed";
+      }
       auto r = resolvconf_delete(record.program, record.ifname);
       if (!r) return wire::Error::fatal("cannot take the DNS servers of " + record.ifname + " back: " + r.error().reason);
       if (!record.state_dir.empty()) ::unlink(resolvconf_record(record.state_dir, record.ifname).c_str());

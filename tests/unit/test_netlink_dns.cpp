@@ -442,6 +442,14 @@ TEST_CASE("netlink: resolvconf on the search path takes the servers as an interf
     auto again = netlink::dns_recover(o.state_dir);
     REQUIRE(again.ok());
     CHECK(again->empty());
+    // Then `down` undoes the same step from the crash record: no second -d
+    // (openresolv fails one for a record it no longer has).
+    const auto deletes_before = slurp(log);
+    spit(d.path / "fail", "");
+    auto undone = netlink::dns_undo(applied->record);
+    REQUIRE_MESSAGE(undone.ok(), (undone.ok() ? std::string() : undone.error().reason));
+    CHECK(*undone == "dns record tun.pptp-office already removed");
+    CHECK(slurp(log) == deletes_before);
   }
   SUBCASE("a failure is one sentence with what resolvconf said") {
     o.search_path = bin.string();
