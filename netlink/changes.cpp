@@ -248,6 +248,14 @@ wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std
   if (!idx) return idx.error();
   auto r = dns_apply(ifname, *idx, servers, full_tunnel, domains, options);
   if (!r) return r.error();
+  // Applied again for the same interface (a redial): the new settings
+  // replaced the old ones (resolv.conf and resolvconf key them by the
+  // interface name, systemd-resolved's went with the old link), so the old
+  // step has nothing left to undo, and the record does not grow per redial.
+  std::erase_if(steps_, [&](const Step& s) {
+    const auto* d = std::get_if<DnsStep>(&s);
+    return d != nullptr && d->record.ifname == ifname;
+  });
   steps_.push_back(DnsStep{r->record});
   return *r;
 }

@@ -45,6 +45,10 @@ sleep 3
 ip -n cli route get 203.0.113.99 2>&1 | grep -qE "unreachable|No route" \
   || lab_fail "while down, traffic for the tunnel is not blocked: $(ip -n cli route get 203.0.113.99 2>&1)"
 [ -n "$(lab_field roam next_attempt_s)" ] || lab_fail "status shows no next attempt while reconnecting"
+# DNS is part of what is held: lookups keep going to the tunnel's servers
+# (unreachable now), not to the LAN's resolver in clear.
+grep -q '^nameserver 192.0.2.53' /etc/resolv.conf \
+  || lab_fail "while down, resolv.conf no longer names the tunnel's DNS: $(grep nameserver /etc/resolv.conf | tr '\n' ' ')"
 before=$(lab_field roam reconnects)
 start=$(lab_now)
 ip -n cli route replace default via $SRV_IP dev veth-cli

@@ -495,3 +495,24 @@ TEST_CASE("netlink: DNS step in Changes is recorded, survives JSON, and is undon
   CHECK(report.done[0] == "restored " + o.resolv_conf + " byte-exact");
   CHECK(slurp(o.resolv_conf) == original);
 }
+
+TEST_CASE("netlink: DNS applied again for the same interface (a redial) replaces its step, and one undo restores") {
+  TempDir d;
+  const auto o = options(d);
+  const std::string original = "nameserver 192.0.2.53\n";
+  spit(o.resolv_conf, original);
+  HeldLock alive(o.owner_lock);
+  netlink::Changes net;
+  REQUIRE(net.apply_dns("lo", kServers, true, {}, o).ok());
+  const std::vector<wire::Ipv4> other = {{10, 0, 0, 99}};
+  auto again = net.apply_dns("lo", other, true, {}, o);
+  REQUIRE_MESSAGE(again.ok(), (again.ok() ? std::string() : again.error().reason));
+  CHECK(slurp(o.resolv_conf).find("nameserver 10.0.0.99") != std::string::npos);
+  CHECK(slurp(o.resolv_conf).find("nameserver 10.0.0.53") == std::string::npos);
+  const auto j = net.to_json();
+  REQUIRE(j["steps"].size() == 1);
+  auto report = net.undo();
+  CHECK(report.ok());
+  CHECK(report.done.size() == 1);
+  CHECK(slurp(o.resolv_conf) == original);
+}

@@ -209,7 +209,13 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
     if (auto r = c.add_route(t.ifname, route); !step(r)) return failed(r);
   }
   if (profile.dns.use_peer && !t.dns.empty()) {
-    auto r = c.apply_dns(t.ifname, t.dns, profile.default_route, profile.dns.domains, dns_options(profile));
+    // With block_while_down the DNS settings are part of the hold: between
+    // two links the tunnel's servers stay in resolv.conf (or resolvconf),
+    // unreachable like everything else the tunnel carries, rather than
+    // lookups going to the LAN's resolver in clear. systemd-resolved's
+    // per-link settings go with the link whatever we do.
+    auto& dns_owner = profile.block_while_down ? state_->hold : c;
+    auto r = dns_owner.apply_dns(t.ifname, t.dns, profile.default_route, profile.dns.domains, dns_options(profile));
     save();
     if (!r) return r.error();
     say(r->description);
