@@ -162,14 +162,15 @@ wire::Result<std::string> Changes::pin_host_route(const wire::Ipv4& server, cons
   return pin_host_route_via(server, *path);
 }
 
-wire::Result<std::string> Changes::pin_host_route_via(const wire::Ipv4& server, const RouteLookup& path) {
+wire::Result<std::string> Changes::pin_host_route_via(const wire::Ipv4& server, const RouteLookup& path,
+                                                      std::uint32_t metric) {
   if (path.ifindex <= 0) {
     return wire::Error::fatal("cannot keep the server " + to_string(server) +
                               " reachable outside the tunnel: the path to it names no interface");
   }
   // onlink: the gateway is one the kernel already uses on that interface,
   // possibly through an onlink route of its own (see Route::onlink).
-  Route route{{server, 32}, path.gateway, path.ifindex, path.ifname, 0, path.gateway.has_value()};
+  Route route{{server, 32}, path.gateway, path.ifindex, path.ifname, metric, path.gateway.has_value()};
   return add_route_step(route, RouteRole::Host);
 }
 
@@ -215,14 +216,14 @@ wire::Result<std::string> Changes::add_block_route(const wire::Ipv4Prefix& dst, 
   return add_route_step(route, RouteRole::Block);
 }
 
-wire::Result<std::string> Changes::block_ipv6() {
+wire::Result<std::string> Changes::block_ipv6(std::uint32_t metric) {
   auto rtnl = socket();
   if (!rtnl) return rtnl.error();
   std::string lines;
   for (const Ipv6Prefix& half : {kIpv6LowHalf, kIpv6HighHalf}) {
-    auto r = add_unreachable6(**rtnl, half, kIpv6BlockMetric);
+    auto r = add_unreachable6(**rtnl, half, metric);
     if (!r) return r.error();
-    Step step = Ipv6BlockStep{half, kIpv6BlockMetric};
+    Step step = Ipv6BlockStep{half, metric};
     std::string line = describe_step(step);
     switch (*r) {
       case Applied6::Added:

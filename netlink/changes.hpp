@@ -62,7 +62,10 @@ class Changes {
   // pin_host_route() records. A pin that exists already must be removed
   // first (unpin_host_route()): the kernel keeps one route per destination
   // and metric.
-  wire::Result<std::string> pin_host_route_via(const wire::Ipv4& server, const RouteLookup& path);
+  wire::Result<std::string> pin_host_route_via(const wire::Ipv4& server, const RouteLookup& path,
+                                               std::uint32_t metric = 0);
+  // (A metric other than 0 loses to the kernel's own metric-0 route to a
+  // point-to-point peer that is the server itself.)
 
   // Removes our most recent pin, if any, and drops it from the record (found
   // gone with its interface counts as removed). Returns a line for the log;
@@ -97,7 +100,7 @@ class Changes {
   // without IPv6 (or with it disabled everywhere) has nothing to block: the
   // line says so and nothing is recorded. If the second half fails, the
   // first stays recorded for undo().
-  wire::Result<std::string> block_ipv6();
+  wire::Result<std::string> block_ipv6(std::uint32_t metric = kIpv6BlockMetric);
 
   // Which backend took the servers comes back as a value beside the line
   // (applied.record.backend), so no caller reads it out of the sentence.

@@ -19,6 +19,7 @@ ip -n cli -6 route add default via $ONLINK6 dev veth-cli
 lab_start_server
 lab_profile full '"default_route": true, "reconnect": {"max_delay_s": 2}'
 lab_profile open '"default_route": true, "ipv6": "allow"'
+lab_profile side '"routes": ["203.0.113.0/24"], "ipv6": "block"'
 
 routes6() { ip -n cli -6 route show table all; }
 ping6_ok() { ip netns exec cli ping -6 -c 1 -W 3 "$1" >/dev/null 2>&1; }
@@ -32,11 +33,11 @@ lab_log "client: before up, IPv6 reaches $OFFLINK6 (off-link, via $ONLINK6) and 
 # --- "ipv6" absent, default_route true: block ----------------------------------
 lab_pptpctl_up full
 [ $UP_RC = 0 ] || lab_fail "pptpctl up failed (exit $UP_RC): $(lab_last_words full)"
-grep -q 'IPv6 route unreachable ::/1 metric 1' "$LOGS/pptpctl-up.log" \
+grep -qE 'IPv6 route unreachable ::/1 metric [0-9]+' "$LOGS/pptpctl-up.log" \
   || lab_fail "up did not say it blocked IPv6 ::/1"
 routes6 >"$LOGS/routes6.up"
-grep -q '^unreachable ::/1 dev lo proto 80 metric 1' "$LOGS/routes6.up" \
-  && grep -q '^unreachable 8000::/1 dev lo proto 80 metric 1' "$LOGS/routes6.up" \
+grep -qE '^unreachable ::/1 dev lo proto 80 metric [0-9]+' "$LOGS/routes6.up" \
+  && grep -qE '^unreachable 8000::/1 dev lo proto 80 metric [0-9]+' "$LOGS/routes6.up" \
   || lab_fail "no unreachable ::/1 and 8000::/1 of ours: $(grep -v '^local\|^multicast\|^fe80' "$LOGS/routes6.up" | tr '\n' ' ')"
 get=$(ip -n cli -6 route get $OFFLINK6 2>&1)
 echo "$get" | grep -qE 'unreachable|No route to host' || lab_fail "ip -6 route get $OFFLINK6 is not unreachable: $get"
@@ -87,3 +88,21 @@ routes6 >"$LOGS/routes6.after-allow"
 diff "$LOGS/routes6.before" "$LOGS/routes6.after-allow" >/dev/null || lab_fail "\"ipv6\": \"allow\" left IPv6 routing changed"
 lab_same_as "$LOGS/snapshot"
 lab_log "client: \"ipv6\": \"allow\": IPv6 untouched, $OFFLINK6 answers with the tunnel up"
+
+# --- Two tunnels that both block: each has its own block routes, so the
+# first one down does not take the other's away.
+lab_pptpctl_up full
+[ $UP_RC = 0 ] || lab_fail "pptpctl up full (two tunnels) failed (exit $UP_RC): $(lab_last_words full)"
+lab_pptpctl_up side
+[ $UP_RC = 0 ] || lab_fail "pptpctl up side (two tunnels) failed (exit $UP_RC): $(lab_last_words side)"
+[ "$(ip -n cli -6 route show table all proto 80 | grep -c '^unreachable')" = 4 ] \
+  || lab_fail "two blocking tunnels do not have two blocks each: $(ip -n cli -6 route show table all proto 80 | tr '\n' ' ')"
+lab_pptpctl_down side
+[ "$(ip -n cli -6 route show table all proto 80 | grep -c '^unreachable')" = 2 ] \
+  || lab_fail "after the split tunnel's down, the full tunnel's IPv6 block is not whole: $(ip -n cli -6 route show table all proto 80 | tr '\n' ' ')"
+if ping6_ok $OFFLINK6; then lab_fail "IPv6 to $OFFLINK6 answers after the other tunnel went down (leak)"; fi
+lab_pptpctl_down full
+routes6 >"$LOGS/routes6.after-two"
+diff "$LOGS/routes6.before" "$LOGS/routes6.after-two" >/dev/null || lab_fail "two tunnels left IPv6 routing changed"
+lab_same_as "$LOGS/snapshot"
+lab_log "client: two blocking tunnels: the first down leaves the other's IPv6 block whole; both down, IPv6 routing as before"

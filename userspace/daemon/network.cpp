@@ -31,6 +31,19 @@ std::string NetworkSetup::dns_backend() const {
 
 namespace {
 
+// Each tunnel's block routes get metrics of their own: two tunnels that
+// both block IPv6 (or the same network) would otherwise share one kernel
+// route that only the first recorded, and the first `down` would take it
+// from under the other. An offset from the profile's name (FNV-1a)
+// is stable across daemons, so a crash record still names the route exactly.
+std::uint32_t metric_offset(const std::string& name) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : name) h = (h ^ c) * 16777619u;
+  // Below 500: the IPv6 block (1 + offset) stays under the kernel's default
+  // 1024, so it beats an ordinary ::/1 someone else adds.
+  return h % 500;
+}
+
 // Everything the tunnel carries, as prefixes: the two halves of a default
 // route, and the profile's networks.
 std::vector<wire::Ipv4Prefix> carried(const config::Profile& profile) {
@@ -111,6 +124,9 @@ wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profil
     say(*gone);
     state_->pinned.reset();
   }
+  // Metric 0, shared by tunnels to the same server: when the server is its
+  // own tunnel peer, the kernel's route to the peer /32 has metric 0 too,
+  // and only an equal metric added first keeps the pin ahead of it.
   auto line = state_->hold.pin_host_route_via(server, *path);
   save();
   if (!line) return line.error();
@@ -122,7 +138,7 @@ wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profil
 wire::Result<wire::Unit> NetworkSetup::block(const config::Profile& profile, const Say& say) {
   if (state_->blocked) return wire::Unit{};
   for (const auto& prefix : carried(profile)) {
-    auto line = state_->hold.add_block_route(prefix);
+    auto line = state_->hold.add_block_route(prefix, netlink::kBlockMetric + metric_offset(profile.name));
     save();
     if (!line) return line.error();
     say(*line);
@@ -133,7 +149,7 @@ wire::Result<wire::Unit> NetworkSetup::block(const config::Profile& profile, con
 
 wire::Result<wire::Unit> NetworkSetup::block_ipv6(const config::Profile& profile, const Say& say) {
   if (profile.ipv6 != config::Ipv6Mode::Block || state_->ipv6_blocked) return wire::Unit{};
-  auto line = state_->hold.block_ipv6();
+  auto line = state_->hold.block_ipv6(netlink::kIpv6BlockMetric + metric_offset(profile.name));
   save();
   if (!line) return line.error();
   say(*line);
