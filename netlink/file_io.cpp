@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -16,6 +18,16 @@ namespace netlink {
 namespace {
 
 std::string err_text(int err) { return std::strerror(err); }
+
+constexpr std::size_t kMaxReadBytes = 1u << 20;
+
+std::string mode_octal(mode_t mode) {
+  std::array<char, 8> out{};
+  std::snprintf(out.data(), out.size(), "%04o", static_cast<unsigned>(mode & 07777));
+  return out.data();
+}
+
+std::string owner_name(uid_t uid) { return uid == 0 ? "root" : "uid " + std::to_string(uid); }
 
 std::string temp_name(const std::string& path) { return path + ".pptpctl-tmp"; }
 
@@ -29,11 +41,20 @@ void sync_dir_of(const std::string& path) {
 
 }  // namespace
 
-wire::Result<std::optional<std::string>> read_whole_file(const std::string& path) {
-  wire::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+wire::Result<std::optional<std::string>> read_whole_file(const std::string& path, ReadFrom from) {
+  const bool own = from == ReadFrom::OwnRegularFile;
+  // O_NONBLOCK: a FIFO planted where a record belongs must not hang us.
+  const int flags = O_RDONLY | O_CLOEXEC | (own ? O_NOFOLLOW | O_NONBLOCK | O_NOCTTY : 0);
+  wire::Fd fd(::open(path.c_str(), flags));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::optional<std::string>{};
+    if (own && errno == ELOOP) return wire::Error::fatal(path + " is a symbolic link; refusing to read it");
     return wire::Error::fatal("cannot read " + path + ": " + err_text(errno));
+  }
+  if (own) {
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+      return wire::Error::fatal(path + " is not a regular file; refusing to read it");
   }
   std::string out;
   char buf[4096];
@@ -43,7 +64,7 @@ wire::Result<std::optional<std::string>> read_whole_file(const std::string& path
     if (n < 0) return wire::Error::fatal("cannot read " + path + ": " + err_text(errno));
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > (1u << 20)) return wire::Error::fatal("cannot read " + path + ": larger than 1 MiB");
+    if (out.size() > kMaxReadBytes) return wire::Error::fatal(path + " is larger than 1 MiB; refusing to read it");
   }
   return std::optional<std::string>{std::move(out)};
 }
@@ -95,20 +116,38 @@ wire::Result<wire::Unit> replace_with_symlink(const std::string& path, const std
   return wire::Unit{};
 }
 
-wire::Result<wire::Unit> ensure_private_dir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0700) == 0) return wire::Unit{};
-  if (errno != EEXIST) return wire::Error::fatal("cannot create " + dir + ": " + err_text(errno));
-  struct stat st{};
-  if (::lstat(dir.c_str(), &st) < 0) return wire::Error::fatal("cannot inspect " + dir + ": " + err_text(errno));
-  if (S_ISLNK(st.st_mode)) return wire::Error::fatal(dir + " is a symlink; refusing to keep state there");
-  if (!S_ISDIR(st.st_mode)) return wire::Error::fatal(dir + " is not a directory; refusing to keep state there");
-  if (st.st_uid != ::geteuid()) {
-    return wire::Error::fatal(dir + " is owned by uid " + std::to_string(st.st_uid) +
-                              ", not root; refusing to keep state there");
+std::string private_dir_problem(const struct stat& st, std::string_view path, uid_t owner) {
+  const std::string p(path);
+  if (S_ISLNK(st.st_mode))
+    return p + " is a symbolic link; refusing to use it (whoever made the link decides where root "
+               "writes); remove it: rm " + p;
+  if (!S_ISDIR(st.st_mode)) return p + " is not a directory; refusing to use it; remove it: rm " + p;
+  if (st.st_uid != owner)
+    return p + " is owned by " + owner_name(st.st_uid) + ", not " + owner_name(owner) +
+           "; refusing to use it; run: chown " + (owner == 0 ? std::string("root") : std::to_string(owner)) + " " + p;
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    return p + " is open to users other than " + owner_name(owner) + " (mode " + mode_octal(st.st_mode) +
+           "); refusing to use it; run: chmod 700 " + p;
+  return {};
+}
+
+wire::Result<bool> check_private_dir(const std::string& path, uid_t owner) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
+    return wire::Error::fatal("cannot check " + path + ": " + err_text(errno));
   }
-  if ((st.st_mode & 077) != 0) {
-    return wire::Error::fatal(dir + " is open to group or others; run: chmod 700 " + dir);
-  }
+  if (std::string problem = private_dir_problem(st, path, owner); !problem.empty())
+    return wire::Error::fatal(problem);
+  return true;
+}
+
+wire::Result<wire::Unit> ensure_private_dir(const std::string& path, uid_t owner) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+    return wire::Error::fatal("cannot create " + path + ": " + err_text(errno));
+  auto ok = check_private_dir(path, owner);
+  if (!ok) return ok.error();
+  if (!*ok) return wire::Error::fatal("cannot create " + path + ": it vanished while being created");
   return wire::Unit{};
 }
 

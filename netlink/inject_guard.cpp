@@ -113,22 +113,7 @@ std::string inject_guard_ruleset(const InjectGuard& g) {
 }
 
 wire::Result<std::string> find_nft() {
-  std::vector<std::string> dirs;
-  if (const char* path = std::getenv("PATH")) {
-    std::string_view p(path);
-    while (!p.empty()) {
-      const auto colon = p.find(':');
-      const auto dir = p.substr(0, colon);
-      if (!dir.empty() && dir.front() == '/') dirs.emplace_back(dir);
-      if (colon == std::string_view::npos) break;
-      p.remove_prefix(colon + 1);
-    }
-  }
-  dirs.insert(dirs.end(), {"/usr/sbin", "/sbin"});
-  for (const auto& d : dirs) {
-    const std::string f = d + "/nft";
-    if (::access(f.c_str(), X_OK) == 0) return f;
-  }
+  if (auto nft = find_program("nft")) return *nft;
   return wire::Error::fatal("nft (nftables) is not installed (looked in $PATH, /usr/sbin and /sbin)");
 }
 

@@ -43,8 +43,8 @@ std::string inject_guard_table(std::string_view ifname);
 // goes in the same transaction). Pure.
 std::string inject_guard_ruleset(const InjectGuard& g);
 
-// Where nft is: the first executable "nft" in $PATH, /usr/sbin or /sbin.
-// A sentence saying it is missing otherwise.
+// Where nft is (find_program, program.hpp), or a sentence saying it is
+// missing.
 wire::Result<std::string> find_nft();
 
 // Runs `nft -f -` with `script` on stdin; the first line nft wrote to stderr

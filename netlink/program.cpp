@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 #include "userspace/wire/fd.hpp"
@@ -122,6 +123,30 @@ std::string program_said(const ProgramRun& run) {
   std::string line = first_line(run.err);
   if (line.empty()) line = first_line(run.out);
   return wire::one_line(line, wire::kMaxPeerText);
+}
+
+std::optional<std::string> find_program(std::string_view name, const std::optional<std::string>& search_path,
+                                        const std::function<bool(const std::string&)>& accept) {
+  std::string path;
+  if (search_path) {
+    path = *search_path;
+  } else {
+    const char* env = std::getenv("PATH");
+    path = env != nullptr && *env != '\0' ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    path += ":/usr/sbin:/sbin";
+  }
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    const auto colon = path.find(':', pos);
+    const std::string dir = path.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    pos = colon == std::string::npos ? path.size() + 1 : colon + 1;
+    if (dir.empty() || dir.front() != '/') continue;
+    const std::string candidate = dir + "/" + std::string(name);
+    if (::access(candidate.c_str(), X_OK) != 0) continue;
+    if (accept && !accept(candidate)) continue;
+    return candidate;
+  }
+  return std::nullopt;
 }
 
 }  // namespace netlink

@@ -6,7 +6,10 @@
 // signals (the daemon blocks what its signalfd reads and ignores SIGPIPE),
 // and a time limit after which the program is killed.
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "userspace/wire/result.hpp"
@@ -24,6 +27,15 @@ struct ProgramRun {
 // run or did not finish within `patience`; a non-zero exit is a ProgramRun.
 wire::Result<ProgramRun> run_program(const std::string& path, const std::vector<std::string>& args,
                                      const std::string& input, std::chrono::milliseconds patience);
+
+// The first executable `name` in search_path (a PATH-style list). Without
+// one: $PATH (or the usual bin and sbin directories when $PATH is unset),
+// then /usr/sbin and /sbin, which a plain user's $PATH lacks. Relative
+// directories ("" and "." among them) are never searched: whoever sets them
+// would choose what root runs. `accept` may refuse a candidate, and the
+// search goes on.
+std::optional<std::string> find_program(std::string_view name, const std::optional<std::string>& search_path = {},
+                                        const std::function<bool(const std::string&)>& accept = {});
 
 // The first non-empty line the program wrote (stderr first, else stdout),
 // printable and bounded, for a one-line failure sentence.

@@ -32,28 +32,11 @@ wire::Result<wire::Unit> run(const std::string& program, const std::vector<std::
 }  // namespace
 
 std::optional<std::string> find_resolvconf(const std::optional<std::string>& search_path) {
-  std::string path;
-  if (search_path) {
-    path = *search_path;
-  } else if (const char* env = std::getenv("PATH"); env != nullptr && *env != '\0') {
-    path = env;
-  } else {
-    path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  }
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    const auto colon = path.find(':', pos);
-    const std::string dir = path.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-    pos = colon == std::string::npos ? path.size() + 1 : colon + 1;
-    if (dir.empty() || dir.front() != '/') continue;  // never "." or a relative directory
-    const std::string candidate = dir + "/resolvconf";
-    if (::access(candidate.c_str(), X_OK) != 0) continue;
+  return find_program("resolvconf", search_path, [](const std::string& candidate) {
     std::error_code ec;
     const auto real = std::filesystem::canonical(candidate, ec);
-    if (!ec && real.filename() == "resolvectl") continue;
-    return candidate;
-  }
-  return std::nullopt;
+    return ec || real.filename() != "resolvectl";
+  });
 }
 
 std::string resolvconf_input(const std::vector<wire::Ipv4>& servers, const std::vector<std::string>& domains) {

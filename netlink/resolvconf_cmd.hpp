@@ -13,9 +13,7 @@
 
 namespace netlink {
 
-// The resolvconf program on search_path (a PATH-style list; nullopt: $PATH,
-// or the usual sbin/bin directories when $PATH is unset). nullopt when none
-// is found. A resolvconf that is systemd's resolvectl in disguise is skipped:
+// The resolvconf program, found as find_program (program.hpp) finds one. A resolvconf that is systemd's resolvectl in disguise is skipped:
 // it only works while systemd-resolved runs, which is checked first.
 std::optional<std::string> find_resolvconf(const std::optional<std::string>& search_path);
 

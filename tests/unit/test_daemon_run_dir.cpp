@@ -11,6 +11,7 @@
 
 #include "config_test_util.hpp"
 #include "daemon/run_dir.hpp"
+#include "netlink/file_io.hpp"
 
 using namespace pptpctl;
 using config_test::TempDir;
@@ -26,7 +27,7 @@ struct stat stat_of(mode_t mode, uid_t uid) {
 }
 
 std::string contents(const std::string& path) {
-  auto r = read_state_file(path);
+  auto r = netlink::read_whole_file(path, netlink::ReadFrom::OwnRegularFile);
   REQUIRE(r.ok());
   REQUIRE(r->has_value());
   return **r;
@@ -45,8 +46,8 @@ TEST_CASE("run dir: private_dir_problem, table") {
       {S_IFDIR | 0700, 0, ""},
       {S_IFDIR | 0500, 0, ""},
       {S_IFLNK | 0777, 0,
-       p + " is a symbolic link; refusing to use it (whoever made the link decides where sockets, logs and records "
-           "go); remove it: rm " + p},
+       p + " is a symbolic link; refusing to use it (whoever made the link decides where root writes); "
+           "remove it: rm " + p},
       {S_IFREG | 0600, 0, p + " is not a directory; refusing to use it; remove it: rm " + p},
       {S_IFDIR | 0700, 1000, p + " is owned by uid 1000, not root; refusing to use it; run: chown root " + p},
       {S_IFDIR | 0755, 0, p + " is open to users other than root (mode 0755); refusing to use it; run: chmod 700 " + p},
@@ -58,39 +59,39 @@ TEST_CASE("run dir: private_dir_problem, table") {
   for (const Row& r : rows) {
     CAPTURE(r.mode);
     CAPTURE(r.uid);
-    CHECK(private_dir_problem(stat_of(r.mode, r.uid), p, 0) == r.want);
+    CHECK(netlink::private_dir_problem(stat_of(r.mode, r.uid), p, 0) == r.want);
   }
 }
 
 TEST_CASE("run dir: made 0700 when missing, refused when a symlink, foreign or open") {
   TempDir tmp;
   const std::string run = tmp / "run";
-  REQUIRE(make_private_dir(run).ok());
+  REQUIRE(netlink::ensure_private_dir(run).ok());
   struct stat st {};
   REQUIRE(::lstat(run.c_str(), &st) == 0);
   CHECK(S_ISDIR(st.st_mode));
   CHECK((st.st_mode & 07777) == 0700);
   CHECK(st.st_uid == 0);
-  CHECK(make_private_dir(run).ok());  // existing and safe: fine
-  CHECK(*check_private_dir(run));
-  CHECK_FALSE(*check_private_dir(tmp / "absent"));
+  CHECK(netlink::ensure_private_dir(run).ok());  // existing and safe: fine
+  CHECK(*netlink::check_private_dir(run));
+  CHECK_FALSE(*netlink::check_private_dir(tmp / "absent"));
 
   // A symlink to a perfectly private directory is still refused.
   const std::string link = tmp / "link";
   REQUIRE(::symlink(run.c_str(), link.c_str()) == 0);
-  auto linked = make_private_dir(link);
+  auto linked = netlink::ensure_private_dir(link);
   REQUIRE_FALSE(linked.ok());
   CHECK(linked.error().reason.find(link + " is a symbolic link") == 0);
-  CHECK_FALSE(check_private_dir(link).ok());
+  CHECK_FALSE(netlink::check_private_dir(link).ok());
 
   REQUIRE(::chmod(run.c_str(), 0755) == 0);
-  auto open = make_private_dir(run);
+  auto open = netlink::ensure_private_dir(run);
   REQUIRE_FALSE(open.ok());
   CHECK(open.error().reason == run + " is open to users other than root (mode 0755); refusing to use it; run: chmod 700 " + run);
 
   REQUIRE(::chmod(run.c_str(), 0700) == 0);
   REQUIRE(::chown(run.c_str(), 1000, 1000) == 0);
-  auto foreign = check_private_dir(run);
+  auto foreign = netlink::check_private_dir(run);
   REQUIRE_FALSE(foreign.ok());
   CHECK(foreign.error().reason == run + " is owned by uid 1000, not root; refusing to use it; run: chown root " + run);
 }
@@ -140,11 +141,11 @@ TEST_CASE("run dir: change records are written and read without following symlin
   // undo routes of someone else's choosing).
   REQUIRE(::unlink(record.c_str()) == 0);
   REQUIRE(::symlink(victim.c_str(), record.c_str()) == 0);
-  auto r = read_state_file(record);
+  auto r = netlink::read_whole_file(record, netlink::ReadFrom::OwnRegularFile);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().reason == record + " is a symbolic link; refusing to read it");
 
-  auto none = read_state_file(tmp / "absent.json");
+  auto none = netlink::read_whole_file(tmp / "absent.json", netlink::ReadFrom::OwnRegularFile);
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
 }

@@ -368,10 +368,10 @@ TEST_CASE("netlink: the state directory must be root's own") {
   };
   const Row rows[] = {
       {"a symlink", [&](const fs::path& p) { fs::create_directory(d.path / "elsewhere"); fs::create_directory_symlink(d.path / "elsewhere", p); },
-       " is a symlink; refusing to keep state there"},
+       " is a symbolic link; refusing to use it"},
       {"open to others", [](const fs::path& p) { fs::create_directory(p); ::chmod(p.c_str(), 0755); },
-       " is open to group or others; run: chmod 700 "},
-      {"a file", [](const fs::path& p) { spit(p, "x"); }, " is not a directory; refusing to keep state there"},
+       " is open to users other than root (mode 0755); refusing to use it; run: chmod 700 "},
+      {"a file", [](const fs::path& p) { spit(p, "x"); }, " is not a directory; refusing to use it"},
   };
   int i = 0;
   for (const Row& row : rows) {

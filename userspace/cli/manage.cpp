@@ -11,6 +11,7 @@
 #include "daemon/ipc.hpp"
 #include "daemon/network.hpp"
 #include "daemon/run_dir.hpp"
+#include "netlink/file_io.hpp"
 
 namespace pptpctl {
 
@@ -38,7 +39,7 @@ bool valid_name(const std::string& name) {
 // RUN_DIR decides which records `down` replays as root and which sockets
 // we trust: refuse one that is not root's alone. False: said why.
 bool safe_run_dir() {
-  auto ok = check_private_dir(run_dir());
+  auto ok = netlink::check_private_dir(run_dir());
   if (ok) return true;
   std::fprintf(stderr, "pptpctl: %s\n", ok.error().reason.c_str());
   return false;

@@ -20,6 +20,7 @@
 #include "daemon/tunnel.hpp"
 #include "daemon/ipc.hpp"
 #include "daemon/run_dir.hpp"
+#include "netlink/file_io.hpp"
 #include "wire/fd.hpp"
 #include "wire/text.hpp"
 
@@ -138,7 +139,7 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
     return Exit::BadProfile;
   }
   // Before the socket below is dialled or the log opened in it.
-  if (auto dir = make_private_dir(run_dir()); !dir) {
+  if (auto dir = netlink::ensure_private_dir(run_dir()); !dir) {
     error(name, dir.error().reason);
     return Exit::Failure;
   }

@@ -50,7 +50,7 @@ wire::Result<wire::Fd> dial(const std::string& profile) {
 }  // namespace
 
 wire::Result<wire::Fd> lock_profile(const std::string& profile) {
-  // RUN_DIR itself is made and checked by make_private_dir (run_dir.hpp).
+  // RUN_DIR itself is made and checked by ensure_private_dir (netlink/file_io.hpp).
   const std::string path = run_dir() + "/" + profile + ".lock";
   wire::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) return wire::Error::fatal("cannot open " + path + ": " + std::strerror(errno));

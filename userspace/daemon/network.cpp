@@ -6,6 +6,7 @@
 
 #include "daemon/ipc.hpp"
 #include "daemon/run_dir.hpp"
+#include "netlink/file_io.hpp"
 #include "netlink/changes.hpp"
 #include "netlink/link.hpp"
 #include "netlink/route_lookup.hpp"
@@ -266,7 +267,7 @@ void NetworkSetup::undo(const Say& say) {
 void NetworkSetup::set_record_path(std::string path) { state_->record = std::move(path); }
 
 wire::Result<std::vector<std::string>> NetworkSetup::undo_record(const std::string& path) {
-  auto text = read_state_file(path);
+  auto text = netlink::read_whole_file(path, netlink::ReadFrom::OwnRegularFile);
   if (!text) return text.error();
   if (!*text) return std::vector<std::string>{};
   nlohmann::json j = nlohmann::json::parse(**text, nullptr, false);

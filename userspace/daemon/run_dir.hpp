@@ -14,22 +14,11 @@
 #include "wire/fd.hpp"
 #include "wire/result.hpp"
 
-struct stat;
-
 namespace pptpctl {
 
-// Why a directory, as lstat() describes it, must not be used, with what to
-// run; empty when it is safe: a directory (not a symlink), owned by
-// `owner`, no permission bits for group or others.
-std::string private_dir_problem(const struct stat& st, std::string_view path, uid_t owner);
-
-// Creates `path` (mode 0700) when missing, then checks it (above); the
-// owner must be root. Every command that writes under RUN_DIR calls this.
-wire::Result<wire::Unit> make_private_dir(const std::string& path, uid_t owner = 0);
-
-// Checks `path` as above without creating it: true when it exists and is
-// safe, false when it does not exist. For commands that only read there.
-wire::Result<bool> check_private_dir(const std::string& path, uid_t owner = 0);
+// The directory checks (private_dir_problem, check_private_dir,
+// ensure_private_dir) and the bounded reader live in netlink/file_io.hpp:
+// the DNS state directory needs the same rules.
 
 // A log file: appended to, created 0600, never through a symlink, and only
 // a regular file.
@@ -39,9 +28,5 @@ wire::Result<wire::Fd> open_log(const std::string& path);
 // (O_EXCL, O_NOFOLLOW), synced, renamed over PATH. A reader sees the old
 // record or the new one.
 wire::Result<wire::Unit> write_state_file(const std::string& path, std::string_view bytes);
-
-// A state file's bytes; nullopt when there is none. A symlink or anything
-// but a regular file is refused, and so is a file over 1 MiB.
-wire::Result<std::optional<std::string>> read_state_file(const std::string& path);
 
 }  // namespace pptpctl

@@ -12,6 +12,7 @@
 #include "daemon/ipc.hpp"
 #include "daemon/random.hpp"
 #include "daemon/run_dir.hpp"
+#include "netlink/file_io.hpp"
 #include "kernel/modules.hpp"
 
 namespace pptpctl {
@@ -88,7 +89,7 @@ bool Tunnel::prepare() {
 
   // RUN_DIR first: a symlinked or foreign one would decide where our
   // sockets, logs and change records go (issue 9, item 7).
-  if (auto dir = make_private_dir(run_dir()); !dir) {
+  if (auto dir = netlink::ensure_private_dir(run_dir()); !dir) {
     exit_ = Exit::Failure;
     progress_.fail(exit_, dir.error().reason);
     return false;
