@@ -148,7 +148,8 @@ MppeReceiver::Verdict MppeReceiver::decrypt(std::uint16_t header, std::span<std:
 
   if (!stateful_) {
     // RFC 3078 §8.1: the count says how many keys to skip. A packet more than
-    // half the count space behind is late and dropped (ppp_mppe since 4.x).
+    // half the count space behind is late and dropped (ppp_mppe since "ppp:
+    // mppe: discard late packet in stateless mode", 2016).
     const auto ahead = static_cast<std::uint16_t>((ccount - ccount_) & mppe_header::CountMask);
     if (ahead > mppe_header::CountSpace / 2) return Verdict::Drop;
     // A repeated count: ppp_mppe decrypts it with the previous packet's
