@@ -51,6 +51,10 @@ using MutableBytes = std::span<std::uint8_t>;
 inline constexpr std::size_t kHeadroom = 22;
 // Largest datagram the engine accepts or builds (outer IPv4 included).
 inline constexpr std::size_t kMaxDatagram = 2048;
+// Output spans into the engine's own storage stay valid for this many further
+// calls on the engine, so a caller may gather a batch (recvmmsg, a session's
+// frames) into one Output before writing it out.
+inline constexpr std::size_t kOutputCalls = 32;
 
 struct MppeSetup {
   unsigned key_bits = 128;  // 128, 56 or 40
@@ -84,12 +88,13 @@ struct Counters {
   std::uint64_t rx_duplicate = 0;
   std::uint64_t rx_bad = 0;         // malformed GRE, wrong call, undecryptable
   std::uint64_t rx_clear_dropped = 0;  // clear network-layer frames refused
+  std::uint64_t rx_dropped = 0;     // encrypted IP refused: ip_pass off or MPPE stopped
   std::uint64_t tx_dropped = 0;     // IP refused before MPPE / ip_pass
   std::uint64_t acks_sent = 0;      // stand-alone ack packets
 };
 
 // What one call produced. Spans point into the caller's buffer or into the
-// engine's own storage, valid until the next call on the engine.
+// engine's own storage (valid for kOutputCalls further calls).
 struct Output {
   std::vector<wire::ByteView> gre;      // packets for the raw socket, in order
   std::vector<wire::ByteView> ip;       // packets for TUN, in order

@@ -33,7 +33,7 @@ namespace datapath {
 class ReorderWindow {
  public:
   // Freed slots wait behind this many others before they are reused.
-  static constexpr std::size_t kSlotReuseDelay = 32;
+  static constexpr std::size_t kSlotReuseDelay = kOutputCalls;
   static constexpr std::size_t kMaxCapacity = 1024;
   // Old numbers remembered to tell a duplicate from a late packet.
   static constexpr std::uint32_t kHistory = 256;
