@@ -26,6 +26,12 @@
 //   clear, everything below 0xC000 else is encrypted once MPPE transmit runs.
 //   Outbound CCP Reset-Ack is peeked (ppp_ccp_peek) and makes the next
 //   packet FLUSHED, as ppp_mppe's comp_reset does.
+// - A CCP Configure-Request, Terminate-Request or Terminate-Ack, in either
+//   direction, while MPPE runs: the kernel would turn encryption off and carry
+//   IP in clear (ppp_ccp_peek). We stop MPPE and all IP (and NCP frames) both
+//   ways instead; the session decides, and only mppe_up() starts them again.
+// - Inbound PPP may carry FF 03 and a one-byte protocol (ACFC/PFC); both are
+//   accepted. We send neither, like the kernel.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -114,7 +120,10 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Keys are installed when the network phase starts (as PPPIOCSCOMPRESS is);
-  // encryption starts per direction when CCP reaches Opened: mppe_up().
+  // encryption starts per direction when CCP reaches Opened: mppe_up(), which
+  // (re)starts both negotiated directions from the start keys, as comp_init /
+  // decomp_init do. set_mppe() stops whatever ran. Call mppe_up() before
+  // sending the frames of the session output that reported MppeUp.
   void set_mppe(const MppeSetup& setup);
   void mppe_up();
   bool mppe_tx_running() const;
