@@ -291,7 +291,7 @@ TEST_CASE("datapath engine: inbound PPP framing (ACFC, PFC) and what goes to the
   }
 }
 
-TEST_CASE("datapath engine: outbound control frames, clear or encrypted as ppp_generic sends them") {
+TEST_CASE("datapath engine: outbound control frames, clear or encrypted as RFC 3078 §3 and ppp_mppe say") {
   struct Row {
     const char* name;
     wire::Bytes frame;
@@ -301,7 +301,8 @@ TEST_CASE("datapath engine: outbound control frames, clear or encrypted as ppp_g
       {"LCP in clear", {0xC0, 0x21, 0x09, 0x01, 0x00, 0x08, 0, 0, 0, 0}, false},
       {"CHAP in clear", {0xC2, 0x23, 0x03, 0x01, 0x00, 0x04}, false},
       {"CCP in clear", {0x80, 0xFD, 0x0E, 0x01, 0x00, 0x04}, false},
-      {"IPCP encrypted", {0x80, 0x21, 0x01, 0x01, 0x00, 0x04}, true},
+      {"IPCP in clear (outside 0x0021-0x00FA)", {0x80, 0x21, 0x01, 0x01, 0x00, 0x04}, false},
+      {"a network protocol in 0x0021-0x00FA encrypted", {0x00, 0x57, 0x60, 0x00, 0x00, 0x00}, true},
   };
   for (const auto& row : rows) {
     const std::string name = row.name;
@@ -483,8 +484,10 @@ TEST_CASE("datapath engine: a CCP Configure-Request or Terminate while MPPE runs
     CHECK(link.client.engine.counters().tx_dropped == 1);
     CHECK(link.client.receive(link.server.send_ip(ip_packet(2), link.now), link.now).ip.empty());
     CHECK(link.client.receive({gre_data(kClientCall, 100, cat({0x00, 0x21}, ip_packet(3)))}, link.now).ip.empty());
-    // Nor NCP frames, which would now go in clear; LCP still goes (to end the link).
-    CHECK(link.client.send_control({0x80, 0x21, 0x01, 0x01, 0x00, 0x04}, link.now).empty());
+    // Nor a network protocol that MPPE would carry; NCPs and LCP still go,
+    // in clear as always (the session ends the link).
+    CHECK(link.client.send_control({0x00, 0x57, 0x60, 0x00, 0x00, 0x00}, link.now).empty());
+    CHECK(link.client.send_control({0x80, 0x21, 0x01, 0x01, 0x00, 0x04}, link.now).size() == 1);
     CHECK(link.client.send_control({0xC0, 0x21, 0x05, 0x02, 0x00, 0x04}, link.now).size() == 1);
     // The session may start MPPE again (new CCP Opened): IP flows again.
     link.client.engine.mppe_up();

@@ -307,9 +307,12 @@ void Engine::send_control(wire::ByteView frame, TimePoint now, Output& out) {
     return;
   }
   if (protocol == ppp::proto::CCP) s.peek_ccp(frame.subspan(kPppProtocol), false, out);
-  // ppp_generic: LCP and authentication (>= 0xC000, the channel fd) and CCP
-  // go in clear; every other protocol is encrypted once MPPE transmit runs.
-  const bool clear_always = protocol >= 0xC000 || protocol == ppp::proto::CCP;
+  // RFC 3078 §3: only protocols 0x0021-0x00FA pass through MPPE; the rest
+  // (LCP, authentication, CCP, and NCPs such as IPCP) keep their own
+  // protocol number and go in clear. ppp_mppe's mppe_compress() refuses the
+  // others too, and ppp_generic then sends them as they are, so this is
+  // what a Linux peer sends and expects.
+  const bool clear_always = protocol < 0x0021 || protocol > 0x00FA;
   if (!clear_always && s.halted) {
     out.notes.push_back("not sent: " + ppp::protocol_name(protocol) + " while MPPE is stopped");
     return;

@@ -22,13 +22,14 @@
 // - Inbound IP is delivered only when ip_pass is on and, if MPPE is required,
 //   it arrived encrypted; clear network-layer frames are dropped and counted
 //   (the kernel accepts them: kernel-facts "Security traps").
-// - Frames the session writes follow ppp_generic's rule: LCP and CCP go in
-//   clear, everything below 0xC000 else is encrypted once MPPE transmit runs.
+// - Frames the session writes: only protocols 0x0021-0x00FA are encrypted
+//   once MPPE transmit runs (RFC 3078 §3, and ppp_mppe's own check); LCP,
+//   authentication, CCP and NCPs such as IPCP keep their protocol, in clear.
 //   Outbound CCP Reset-Ack is peeked (ppp_ccp_peek) and makes the next
 //   packet FLUSHED, as ppp_mppe's comp_reset does.
 // - A CCP Configure-Request, Terminate-Request or Terminate-Ack, in either
 //   direction, while MPPE runs: the kernel would turn encryption off and carry
-//   IP in clear (ppp_ccp_peek). We stop MPPE and all IP (and NCP frames) both
+//   IP in clear (ppp_ccp_peek). We stop MPPE and all network traffic both
 //   ways instead; the session decides, and only mppe_up() starts them again.
 // - Inbound PPP may carry FF 03 and a one-byte protocol (ACFC/PFC); both are
 //   accepted. We send neither, like the kernel.
