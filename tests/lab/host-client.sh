@@ -102,7 +102,7 @@ host_sccrq() {
   req='\x00\x9c\x00\x01\x1a\x2b\x3c\x4d\x00\x01\x00\x00\x01\x00\x00\x00'
   req+='\x00\x00\x00\x03\x00\x00\x00\x03\x00\x00\x00\x01'
   req+=$(printf '\\x00%.0s' $(seq 128))  # host name and vendor, empty
-  exec 3<>/dev/tcp/$SRV_IP/1723 || return 1
+  exec 3<>/dev/tcp/$SRV_IP/1723 2>/dev/null || return 2
   printf "$req" >&3
   reply=$(timeout 10 head -c 156 <&3 | od -An -v -tx1 | tr -s ' \n' ' ')
   echo "$reply" >"$LOGS/sccrp.hex"
@@ -139,7 +139,12 @@ host_half() {
   rtt=$(ping -c 3 -W 2 $SRV_IP 2>&1 | awk -F/ '/^rtt/ { print $5 }')
   [ -n "$rtt" ] || lab_fail "no ping answer from the VM ($SRV_IP) over the tap"
   # In a shell of its own, so that a connect that hangs is bounded.
-  result=$(SRV_IP=$SRV_IP LOGS=$LOGS timeout 20 bash -c "$(declare -f host_sccrq); host_sccrq") || lab_fail "pptpd at $SRV_IP:1723 did not answer a Start- or Stop-Control-Connection-Request with its Reply (see sccrp.hex)"
+  result=$(SRV_IP=$SRV_IP LOGS=$LOGS timeout 20 bash -c "$(declare -f host_sccrq); host_sccrq")
+  case $? in
+    0) ;;
+    2) lab_fail "nothing accepts TCP on $SRV_IP:1723 (pptpd is not listening in the VM)" ;;
+    *) lab_fail "pptpd at $SRV_IP:1723 did not answer a Start- or Stop-Control-Connection-Request with its Reply (see sccrp.hex)" ;;
+  esac
   [ "$result" = 1 ] || lab_fail "pptpd answered the Start-Control-Connection-Request with result code $result, not 1"
   lab_log "a. server ready ${ready_s}s after the host half started; ping over the tap ${rtt} ms; pptpd answers SCCRQ with result 1 and a stop request with its reply"
 
