@@ -221,7 +221,7 @@ void Tunnel::on_link_up() {
   enter(Stage::Up);
   const auto* link = attempt_->link();
   const std::string summary = "up: " + wire::to_string(link->ip.local) + " peer " + wire::to_string(link->ip.peer) +
-                              " on " + attempt_->unit().interface_name();
+                              " on " + attempt_->carrier().interface_name();
   // READY=1 and the waiting `up` belong to the first link only.
   if (!ever_up_) {
     progress_.up(summary);
@@ -302,7 +302,7 @@ void Tunnel::stop(const std::string& why) {
 void Tunnel::watch_path() {
   const auto server = attempt_->server();
   if (!server || !routes_) return;
-  auto path = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
+  auto path = network_.path_to(*server, static_cast<int>(attempt_->carrier().interface_index()));
   if (!path) {
     progress_.warning("not watching the path to the server: " + path.error().reason);
     return;
@@ -316,7 +316,7 @@ void Tunnel::check_path() {
     // path is dead even if echoes have not noticed yet, so redial at once.
     const auto server = attempt_->server();
     if (!server) return;
-    auto now = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
+    auto now = network_.path_to(*server, static_cast<int>(attempt_->carrier().interface_index()));
     if (now && *now == *path_) return;
     path_changed_ = true;
     attempt_->fail(Exit::LinkLost, "the way to the server " + wire::to_string(*server) + " changed (" +
@@ -339,7 +339,7 @@ void Tunnel::check_idle(TimePoint now) {
   idle_check_.reset();
   if (!attempt_ || stage_ != Stage::Up) return;
   const auto limit = std::chrono::seconds(profile_.idle_timeout_s);
-  auto idle = attempt_->unit().idle();
+  auto idle = attempt_->carrier().idle();
   if (!idle) {
     progress_.warning("cannot read the link's idle time: " + idle.error().reason);
     return;
