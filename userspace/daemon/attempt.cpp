@@ -265,7 +265,7 @@ void Attempt::apply(ppp::SessionOutput out) {
   // IPCP request, which the kernel drops (SC_MUST_COMP) until CCP is marked up.
   for (auto& e : out.events) {
     if (auto* m = std::get_if<ev::MppeUp>(&e)) {
-      if (auto f = carrier_->mppe_up()) return fail(f->code, f->reason);
+      if (auto f = carrier_->mppe_up(m->mppe)) return fail(f->code, f->reason);
       progress_.phase("encrypted: send " + mppe_words(m->mppe.tx) + ", receive " + mppe_words(m->mppe.rx));
     }
   }
@@ -320,6 +320,7 @@ void Attempt::on_up(const ev::Up& up) {
   t.server = kernel::to_ipv4(tcp_->server);
   t.call_id = our_call_;
   t.rx_encrypted = up.mppe && up.mppe->rx.has_value();
+  t.carrier_guards = carrier_->refuses_clear_ip();
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };

@@ -1,6 +1,7 @@
 #include "daemon/carrier.hpp"
 
 #include "daemon/kernel_carrier.hpp"
+#include "daemon/user_carrier.hpp"
 
 namespace pptpctl {
 
@@ -8,8 +9,9 @@ std::unique_ptr<Carrier> make_carrier(config::DataPath path, const config::Profi
   switch (path) {
     case config::DataPath::Auto:
     case config::DataPath::Kernel:
-    case config::DataPath::Userspace:
       return std::make_unique<KernelCarrier>(profile, std::move(events));
+    case config::DataPath::Userspace:
+      return std::make_unique<UserCarrier>(profile, std::move(events));
   }
   return std::make_unique<KernelCarrier>(profile, std::move(events));
 }

@@ -59,7 +59,7 @@ class Carrier {
   // dropped) and the MPPE keys are installed.
   virtual CarrierStep network_phase(const ppp::session_event::NetworkPhase& n) = 0;
   // CCP reached Opened: encryption starts.
-  virtual CarrierStep mppe_up() = 0;
+  virtual CarrierStep mppe_up(const ppp::CcpOutcome& mppe) = 0;
   // Is MPPE really running in the directions negotiated?
   virtual CarrierStep check_mppe(bool tx, bool rx) = 0;
   // PPPIOCSNPMODE(PPP_IP) PASS or DROP.

@@ -87,7 +87,7 @@ CarrierStep KernelCarrier::network_phase(const ppp::session_event::NetworkPhase&
   return std::nullopt;
 }
 
-CarrierStep KernelCarrier::mppe_up() {
+CarrierStep KernelCarrier::mppe_up(const ppp::CcpOutcome&) {
   auto r = unit_.ccp_up();
   if (!r) return failed(Exit::MppeMissing, r.error());
   return std::nullopt;

@@ -19,7 +19,7 @@ class KernelCarrier final : public Carrier {
   std::uint16_t call_id() const override { return call_id_; }
   CarrierStep connect_call(std::uint16_t peer_call_id) override;
   CarrierStep network_phase(const ppp::session_event::NetworkPhase& n) override;
-  CarrierStep mppe_up() override;
+  CarrierStep mppe_up(const ppp::CcpOutcome& mppe) override;
   CarrierStep check_mppe(bool tx, bool rx) override;
   CarrierStep pass_ip(bool pass) override;
   void write(const wire::Bytes& frame) override;

@@ -13,6 +13,7 @@
 #include "daemon/random.hpp"
 #include "daemon/run_dir.hpp"
 #include "kernel/modules.hpp"
+#include "kernel/pptp_probe.hpp"
 
 namespace pptpctl {
 
@@ -124,6 +125,18 @@ bool Tunnel::prepare() {
 
   // Asks the kernel itself (which loads modules on demand), so it is right
   // under ProtectKernelModules= too.
+  const auto choice = kernel::choose_data_path(profile_.data_path);
+  if (choice.missing) {
+    exit_ = Exit::KernelMissing;
+    progress_.fail(exit_, choice.reason);
+    return false;
+  }
+  data_path_ = choice.path;
+  if (data_path_ == config::DataPath::Userspace) {
+    progress_.phase(choice.reason.empty() ? std::string("carrying the tunnel in userspace (data_path \"userspace\")")
+                                          : choice.reason);
+    return true;
+  }
   progress_.phase("checking the kernel for PPP, PPTP and MPPE");
   for (const auto& gap : kernel::probe_kernel_support()) {
     const bool mppe = gap.piece == kernel::KernelPiece::Mppe;
@@ -151,7 +164,7 @@ void Tunnel::begin_attempt() {
   next_attempt_.reset();
   failure_seen_ = false;
   enter(Stage::Connecting);
-  attempt_ = std::make_unique<Attempt>(profile_, progress_, network_);
+  attempt_ = std::make_unique<Attempt>(profile_, progress_, network_, data_path_);
   attempt_->start(Clock::now());
   reconcile();
 }
