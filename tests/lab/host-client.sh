@@ -23,7 +23,7 @@
 
 # TEMPORARY: 0 until the userspace data path is merged; then 1, so that a
 # build without it fails here instead of skipping c.
-REQUIRE_USERSPACE=0
+REQUIRE_USERSPACE=1
 
 # Ends the host half without c. (the data path is not in this build yet).
 host_skip_c() {
