@@ -20,6 +20,8 @@ _pptpctl_profiles() {
 _pptpctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
   local commands="up run down status list" command="" opts="" nargs=0 i
+  # Replies through $(...), not mapfile < <(...): process substitution
+  # needs /dev/fd. Profile names, commands and options hold no spaces.
   # The first word that is neither an option nor --config-dir's value is the
   # command; count the positionals after it.
   for ((i = 1; i < COMP_CWORD; i++)); do
@@ -31,7 +33,8 @@ _pptpctl() {
   done
   if [ "$prev" = --config-dir ] || { [ "$prev" = = ] && [ "${COMP_WORDS[COMP_CWORD - 2]}" = --config-dir ]; }; then
     compopt -o filenames 2>/dev/null
-    mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+    local IFS=$'\n'  # a directory name may hold spaces
+    COMPREPLY=($(compgen -d -- "$cur"))
     return 0
   fi
   case $command in
@@ -42,11 +45,11 @@ _pptpctl() {
     *) return 0 ;;
   esac
   if [[ $cur == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [ -z "$command" ]; then
-    mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    COMPREPLY=($(compgen -W "$commands" -- "$cur"))
   elif [ "$nargs" = 0 ] && [ "$command" != list ]; then
-    mapfile -t COMPREPLY < <(compgen -W "$(_pptpctl_profiles)" -- "$cur")
+    COMPREPLY=($(compgen -W "$(_pptpctl_profiles)" -- "$cur"))
   fi
   return 0
 }
