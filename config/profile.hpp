@@ -13,9 +13,10 @@
 //                        the profile's directory or absolute. Mode 0600 (or
 //                        stricter), owned by root or the invoking user, not
 //                        a symlink, at most 1 KiB; one trailing newline is
-//                        dropped. Preferred over...
-//   "password":          ...the password inline; then the profile itself must
-//                        be mode 0600. Exactly one of the two is required.
+//                        dropped. Preferred over "password".
+//   "password":          the password inline, instead of "password_file";
+//                        then the profile itself must be mode 0600. Exactly
+//                        one of the two is required.
 //   "auth":              ["mschap-v2"]. Non-empty, no duplicates, in order of
 //                        preference; any of "mschap-v2", "mschap",
 //                        "chap-md5", "pap".
