@@ -67,6 +67,12 @@
 //                        address to our call (the kernel would accept them:
 //                        netlink/inject_guard.hpp). Needs nft; false goes
 //                        without it.
+//   "data_path":         "auto". Who carries the tunnel's packets: "kernel"
+//                        (pptp, ppp_generic and ppp_mppe, as pppd does),
+//                        "userspace" (a TUN device and a raw GRE socket;
+//                        the daemon does GRE and MPPE itself), or "auto":
+//                        the kernel when it has PPTP and /dev/ppp, else
+//                        userspace.
 //
 // Any other key is an error, as is a key given twice.
 #include <cstdint>
@@ -96,6 +102,9 @@ struct MppeBits {
 
 enum class Ipv6Mode : std::uint8_t { Block, Allow };
 std::string_view to_string(Ipv6Mode m);  // the profile's spelling: "block", "allow"
+
+enum class DataPath : std::uint8_t { Auto, Kernel, Userspace };
+std::string_view to_string(DataPath d);  // "auto", "kernel", "userspace"
 
 struct Mppe {
   bool required = true;
@@ -169,6 +178,7 @@ struct Profile {
   std::uint32_t idle_timeout_s = 0;  // 0: never
   bool debug = false;
   bool inject_guard = true;
+  DataPath data_path = DataPath::Auto;
 };
 
 // Parses and validates a profile's text. Pure: reads no files, so the

@@ -41,6 +41,7 @@ nlohmann::json to_json(const Profile& p) {
       {"idle_timeout_s", p.idle_timeout_s},
       {"debug", p.debug},
       {"inject_guard", p.inject_guard},
+      {"data_path", std::string(to_string(p.data_path))},
   };
   // The password itself never leaves the Secret; only where it lives.
   if (!p.password_file.empty()) out["password_file"] = p.password_file;

@@ -25,12 +25,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 20> kTopKeys = {
+constexpr std::array<std::string_view, 21> kTopKeys = {
     "server",    "username",         "password",       "password_file", "auth",
     "mppe",      "routes",           "default_route",  "dns",           "mtu",
     "mru",       "interface",        "lcp_echo",       "connect_timeout_s",
     "reconnect", "block_while_down", "idle_timeout_s", "debug",         "ipv6",
-    "inject_guard"};
+    "inject_guard", "data_path"};
 constexpr std::array<std::string_view, 3> kMppeKeys = {"required", "bits", "stateful"};
 constexpr std::array<std::string_view, 2> kDnsKeys = {"use_peer", "domains"};
 constexpr std::array<std::string_view, 2> kLcpEchoKeys = {"interval_s", "failures"};
@@ -409,6 +409,18 @@ void parse_ipv6(Walk& w, const json& root, Profile& p) {
     w.expected(JsonPath().key("ipv6"), R"("block" or "allow")", root.at("ipv6"));
 }
 
+void parse_data_path(Walk& w, const json& root, Profile& p) {
+  const std::string* s = w.string(root, "data_path", {});
+  if (s == nullptr) return;
+  for (DataPath d : {DataPath::Auto, DataPath::Kernel, DataPath::Userspace}) {
+    if (*s == to_string(d)) {
+      p.data_path = d;
+      return;
+    }
+  }
+  w.expected(JsonPath().key("data_path"), R"("auto", "kernel" or "userspace")", root.at("data_path"));
+}
+
 void parse_lcp_echo(Walk& w, const json& root, Profile& p) {
   const json* v = w.member(root, "lcp_echo");
   if (v == nullptr) return;
@@ -461,6 +473,15 @@ std::string_view to_string(Ipv6Mode m) {
   return "block";
 }
 
+std::string_view to_string(DataPath d) {
+  switch (d) {
+    case DataPath::Auto: return "auto";
+    case DataPath::Kernel: return "kernel";
+    case DataPath::Userspace: return "userspace";
+  }
+  return "auto";
+}
+
 std::string_view to_string(AuthMethod m) {
   switch (m) {
     case AuthMethod::MsChapV2: return "mschap-v2";
@@ -511,6 +532,7 @@ wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view
         w.integer<std::uint32_t>(root, "idle_timeout_s", top, 0, kMaxIdleTimeoutSeconds, p.idle_timeout_s);
     p.debug = w.boolean(root, "debug", top, p.debug);
     p.inject_guard = w.boolean(root, "inject_guard", top, p.inject_guard);
+    parse_data_path(w, root, p);
   }
   // An early error may have skipped parse_password, which wipes as it goes.
   if (auto it = root.find("password"); root.is_object() && it != root.end() && it->is_string()) {

@@ -48,6 +48,31 @@ lab_setup_net() {
   ip netns exec cli ping -c 1 -W 5 $SRV_IP >/dev/null || lab_fail "veth between cli and srv does not pass traffic"
 }
 
+# The server alone, on the VM's own NIC (no cli, no veth): for scenarios whose
+# client is outside the VM (# lab: host-client, the host end of a tap). Moves
+# the NIC that DRIVER (default virtio_net) drives into namespace srv at
+# $SRV_IP/24, so lab_start_server and everything else that says "srv" works
+# as with the veth topology. Leaves the NIC's name in LAB_NIC (a variable:
+# lab_fail must end the scenario, not a $(...) subshell).
+lab_setup_server_nic() {
+  local driver=${1:-virtio_net} nic="" d
+  LAB_MODULES=${LAB_MODULES:-$driver ppp_generic ppp_async ppp_mppe pptp} lab_modules
+  # The driver binds the device as it loads; the name shows up in sysfs soon after.
+  for _ in $(seq 50); do
+    for d in /sys/class/net/*; do
+      [ "$(basename "$(readlink "$d/device/driver" 2>/dev/null)")" = "$driver" ] && { nic=$(basename "$d"); break 2; }
+    done
+    sleep 0.1
+  done
+  [ -n "$nic" ] || lab_fail "the VM has no network interface driven by $driver (is QEMU's NIC there?)"
+  ip netns add srv || lab_fail "cannot create network namespace srv"
+  ip link set "$nic" netns srv || lab_fail "cannot move $nic into srv"
+  ip -n srv addr add $SRV_IP/24 dev "$nic"
+  ip -n srv link set lo up
+  ip -n srv link set "$nic" up || lab_fail "cannot bring $nic up"
+  LAB_NIC=$nic
+}
+
 # Writes the server's pppd options: the defaults of a hardened PoPToP, plus
 # whatever lines the scenario passes (e.g. "mppe-stateful").
 lab_server_options() {
@@ -168,16 +193,17 @@ lab_pppd_status() {
 }
 
 PPTPCTL=${LAB_REPO}/build/pptpctl
-export PPTPCTL_CONFIG_DIR=/etc/pptpctl
+# The host half of a host-client scenario keeps its profiles elsewhere.
+export PPTPCTL_CONFIG_DIR=${PPTPCTL_CONFIG_DIR:-/etc/pptpctl}
 
 # Writes profile NAME with the lab's server and user, plus the JSON members
 # given (e.g. '"routes": ["203.0.113.0/24"]'); the password goes to a 0600 file.
 lab_profile() {
   local name=$1 extra=${2:-}
-  mkdir -p /etc/pptpctl
-  printf '%s\n' "$LAB_PASSWORD" >/etc/pptpctl/$name.secret
-  chmod 600 /etc/pptpctl/$name.secret
-  cat >/etc/pptpctl/$name.json <<JSON
+  mkdir -p "$PPTPCTL_CONFIG_DIR"
+  printf '%s\n' "$LAB_PASSWORD" >"$PPTPCTL_CONFIG_DIR/$name.secret"
+  chmod 600 "$PPTPCTL_CONFIG_DIR/$name.secret"
+  cat >"$PPTPCTL_CONFIG_DIR/$name.json" <<JSON
 { "server": "$SRV_IP", "username": "$LAB_USER", "password_file": "$name.secret"${extra:+, $extra} }
 JSON
 }

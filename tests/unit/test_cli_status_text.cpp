@@ -57,6 +57,26 @@ TEST_CASE("cli: status text for each state") {
        "  dns: 198.51.100.53 (resolvconf)\n"
        "  uptime: 2 h 5 min, received 1000 bytes, sent 2000 bytes\n"
        "  reconnects: 1, last failure: link lost: the server stopped answering LCP echoes\n"},
+      // The data path, and the userspace one's counters.
+      {R"({"name": "office", "server": "192.0.2.1", "interface": "pptp-office", "state": "up",
+           "local": "198.51.100.2", "peer": "198.51.100.1", "mppe": null, "data_path": "kernel",
+           "uptime_s": 5, "reconnects": 0})",
+       "office: up on pptp-office, 198.51.100.2 peer 198.51.100.1, server 192.0.2.1\n"
+       "  encryption: NONE\n"
+       "  dns: -\n"
+       "  data path: kernel\n"
+       "  uptime: 5 s\n"
+       "  reconnects: 0\n"},
+      {R"({"name": "office", "server": "192.0.2.1", "interface": "pptp-office", "state": "up",
+           "local": "198.51.100.2", "peer": "198.51.100.1", "mppe": null, "data_path": "userspace",
+           "datapath": {"reordered": 3, "late": 0, "lost": 1, "clear_dropped": 2, "bad": 0},
+           "uptime_s": 5, "reconnects": 0})",
+       "office: up on pptp-office, 198.51.100.2 peer 198.51.100.1, server 192.0.2.1\n"
+       "  encryption: NONE\n"
+       "  dns: -\n"
+       "  data path: userspace (reordered 3, late 0, lost 1, clear dropped 2)\n"
+       "  uptime: 5 s\n"
+       "  reconnects: 0\n"},
       // An older daemon: no reconnect fields at all.
       {R"({"name": "office", "server": "192.0.2.1", "interface": "pptp-office", "state": "up",
            "local": "198.51.100.2", "peer": "198.51.100.1", "dns": [], "mppe": null, "uptime_s": 42})",

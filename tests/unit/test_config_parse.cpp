@@ -66,6 +66,7 @@ TEST_CASE("config: a minimal profile gets every documented default") {
   CHECK(p.idle_timeout_s == 0);
   CHECK_FALSE(p.debug);
   CHECK(p.inject_guard);
+  CHECK(p.data_path == DataPath::Auto);
 }
 
 TEST_CASE("config: every key given is read") {
@@ -78,7 +79,8 @@ TEST_CASE("config: every key given is read") {
     "interface": "vpn0", "lcp_echo": {"interval_s": 0, "failures": 100},
     "connect_timeout_s": 300, "debug": true,
     "reconnect": {"enabled": false, "delay_s": 3600, "max_delay_s": 86400, "max_attempts": 1000000},
-    "block_while_down": false, "idle_timeout_s": 604800, "inject_guard": false })");
+    "block_while_down": false, "idle_timeout_s": 604800, "inject_guard": false,
+    "data_path": "userspace" })");
   REQUIRE(r.ok());
   const Profile& p = *r;
   CHECK(p.server == "vpn.example.com");
@@ -105,6 +107,7 @@ TEST_CASE("config: every key given is read") {
   CHECK(p.idle_timeout_s == 604800);
   CHECK(p.debug);
   CHECK_FALSE(p.inject_guard);
+  CHECK(p.data_path == DataPath::Userspace);
 }
 
 TEST_CASE("config: the top level must be an object") {
@@ -617,6 +620,39 @@ TEST_CASE("config: inject_guard is read, shown by to_json, and must be a boolean
   for (const Bad& row : {Bad{R"("inject_guard": "no")", R"(inject_guard: expected true or false, got "no")"},
                          Bad{R"("inject_guard": 0)", "inject_guard: expected true or false, got 0"},
                          Bad{R"("inject_gaurd": false)", R"(unknown key "inject_gaurd" (did you mean "inject_guard"?))"}}) {
+    CAPTURE(row.extra);
+    CHECK(error_with(row.extra) == std::string(kFile) + std::string(row.error));
+  }
+}
+
+TEST_CASE("config: data_path is auto unless given, shown by to_json, and one of three words") {
+  struct Row {
+    std::string_view extra;
+    DataPath path;
+  };
+  for (const Row& row : {Row{"", DataPath::Auto}, Row{R"("data_path": "auto")", DataPath::Auto},
+                         Row{R"("data_path": "kernel")", DataPath::Kernel},
+                         Row{R"("data_path": "userspace")", DataPath::Userspace}}) {
+    CAPTURE(row.extra);
+    auto r = parse(profile_text(row.extra));
+    REQUIRE(r.ok());
+    CHECK(r->data_path == row.path);
+    const nlohmann::json j = to_json(*r);
+    CHECK(j["data_path"] == std::string(to_string(row.path)));
+    auto back = parse(j.dump());
+    REQUIRE(back.ok());
+    CHECK(back->data_path == row.path);
+  }
+  struct Bad {
+    std::string_view extra;
+    std::string_view error;
+  };
+  for (const Bad& row :
+       {Bad{R"("data_path": "user")", R"(data_path: expected "auto", "kernel" or "userspace", got "user")"},
+        Bad{R"("data_path": "Kernel")", R"(data_path: expected "auto", "kernel" or "userspace", got "Kernel")"},
+        Bad{R"("data_path": true)", "data_path: expected a string, got true"},
+        Bad{R"("data_path": null)", "data_path: expected a string, got null"},
+        Bad{R"("datapath": "kernel")", R"(unknown key "datapath" (did you mean "data_path"?))"}}) {
     CAPTURE(row.extra);
     CHECK(error_with(row.extra) == std::string(kFile) + std::string(row.error));
   }

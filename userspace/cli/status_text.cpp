@@ -71,6 +71,18 @@ std::string up_text(const nlohmann::json& j) {
     for (const auto& d : *list)
       if (d.is_string()) dns += (dns.empty() ? "" : ", ") + d.get<std::string>();
   out += "  dns: " + (dns.empty() ? std::string("-") : dns + " (" + text_or(j, "dns_backend") + ")") + "\n";
+  // "data path: userspace (reordered 3, late 0, lost 1, clear dropped 0)"
+  if (const std::string path = text_or(j, "data_path", ""); !path.empty()) {
+    out += "  data path: " + path;
+    if (const nlohmann::json* d = field(j, "datapath"); d != nullptr && d->is_object()) {
+      std::string counts;
+      for (const auto& [key, words] : {std::pair{"reordered", "reordered"}, std::pair{"late", "late"},
+                                       std::pair{"lost", "lost"}, std::pair{"clear_dropped", "clear dropped"}})
+        if (const auto n = count(*d, key)) counts += (counts.empty() ? "" : ", ") + std::string(words) + " " + std::to_string(*n);
+      if (!counts.empty()) out += " (" + counts + ")";
+    }
+    out += "\n";
+  }
   const auto uptime = count(j, "uptime_s");
   out += "  uptime: " + (uptime ? duration(*uptime) : std::string("-"));
   if (const auto rx = count(j, "rx_bytes")) out += ", received " + std::to_string(*rx) + " bytes";

@@ -11,7 +11,6 @@
 #include "daemon/random.hpp"
 #include "daemon/session_config.hpp"
 #include "kernel/in_addr.hpp"
-#include "kernel/ppp_flags.hpp"
 #include "netlink/link.hpp"
 #include "ppp/describe.hpp"
 #include "pptp/describe.hpp"
@@ -23,8 +22,6 @@ namespace ev = ppp::session_event;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr std::uint16_t kProtocolIpv6 = 0x0057;
 
 std::string mppe_words(const std::optional<ppp::MppeMode>& m) {
   if (!m) return "none";
@@ -55,17 +52,21 @@ std::string_view name(Attempt::State s) {
   return "unknown";
 }
 
-Attempt::Attempt(const config::Profile& profile, Progress& progress, NetworkSetup& network)
-    : profile_(profile), progress_(progress), network_(network) {}
+Attempt::Attempt(const config::Profile& profile, Progress& progress, NetworkSetup& network, config::DataPath path)
+    : profile_(profile), progress_(progress), network_(network) {
+  CarrierEvents events;
+  events.frame = [this](wire::ByteView frame) { on_frame(frame); };
+  events.fail = [this](Exit code, const std::string& reason) { fail(code, reason); };
+  events.debug = [this](const std::string& line) { progress_.debug(line); };
+  carrier_ = make_carrier(path, profile_, std::move(events));
+}
 
 Attempt::~Attempt() {
   // Normally ended by close(); a tunnel that is itself being destroyed must
   // still not leave a unit, a call or routes behind.
   if (state_ != State::Ended) {
     network_.undo_link([this](const std::string& s) { progress_.info(s); });
-    channel_.close();
-    unit_.close();
-    pptp_.close();
+    carrier_->close();
   }
 }
 
@@ -139,19 +140,9 @@ void Attempt::on_connected() {
   }
   tcp_ = std::move(*tcp);
 
-  // The OCRQ must carry the call ID the kernel socket is bound to. Random IDs
-  // keep clients behind one NAT apart; the kernel's own pick is the fallback.
-  auto sock = kernel::PptpSocket::open();
-  if (!sock) return fail(Exit::KernelMissing, sock.error().reason);
-  pptp_ = std::move(*sock);
-  wire::Result<std::uint16_t> call = wire::Error::retry("no call ID tried yet");
-  for (int i = 0; i < 8 && !call; ++i) {
-    auto id = random_value<std::uint16_t>();
-    if (id != 0) call = pptp_.bind(id, tcp_->local);
-  }
-  if (!call) call = pptp_.bind(0, tcp_->local);
-  if (!call) return fail(Exit::Failure, call.error().reason);
-  our_call_ = *call;
+  // The OCRQ must carry the call ID the carrier is bound to.
+  if (auto f = carrier_->open_call(tcp_->local, tcp_->server)) return fail(f->code, f->reason);
+  our_call_ = carrier_->call_id();
 
   pptp::Config pc;
   char host[64] = {};
@@ -174,8 +165,7 @@ void Attempt::watch(Poller& poller) {
       if (tcp_ && (revents & (POLLIN | POLLHUP | POLLERR))) read_tcp();
     });
   }
-  poller.watch(channel_.fd(), POLLIN, [this](short) { if (channel_.fd() >= 0) read_ppp(false); });
-  poller.watch(unit_.fd(), POLLIN, [this](short) { if (unit_.fd() >= 0) read_ppp(true); });
+  carrier_->watch(poller);
 }
 
 std::optional<Attempt::TimePoint> Attempt::deadline() const {
@@ -188,10 +178,12 @@ std::optional<Attempt::TimePoint> Attempt::deadline() const {
   if (state_ == State::Dialing || state_ == State::Negotiating) consider(connect_deadline_);
   if (dialer_) consider(dial_deadline_);
   if (state_ == State::Closing) consider(close_deadline_);
+  consider(carrier_->deadline());
   return next;
 }
 
 void Attempt::on_time(TimePoint now) {
+  if (auto d = carrier_->deadline(); d && *d <= now) carrier_->on_time(now);
   if (control_deadline_ && *control_deadline_ <= now && control_) {
     control_deadline_.reset();
     apply(control_->on_timer(now));
@@ -257,28 +249,15 @@ void Attempt::on_call(const pptp::CallEstablished& call) {
   peer_call_ = call.peer_call_id;
   progress_.phase("call established (our call ID " + wire::hex16(call.our_call_id) + ", the server's " +
                   wire::hex16(call.peer_call_id) + ")");
-  auto ok = pptp_.connect(call.peer_call_id, tcp_->server);
-  if (!ok) return fail(Exit::Failure, ok.error().reason);
-  auto idx = pptp_.channel_index();
-  if (!idx) return fail(Exit::KernelMissing, idx.error().reason);
-  auto ch = kernel::PppChannel::attach(*idx);
-  if (!ch) return fail(Exit::KernelMissing, ch.error().reason);
-  channel_ = std::move(*ch);
+  if (auto f = carrier_->connect_call(call.peer_call_id)) return fail(f->code, f->reason);
   session_.emplace(session_config());
   apply(session_->start(Clock::now()));
 }
 
 void Attempt::write_frame(const wire::Bytes& frame) {
   if (frame.size() < 2) return;
-  const auto protocol = static_cast<std::uint16_t>((frame[0] << 8) | frame[1]);
   progress_.debug("sent " + ppp::describe_frame(frame));
-  const bool via_channel = ppp::uses_channel_fd(protocol);
-  if (!via_channel && unit_.fd() < 0) {
-    progress_.debug("no unit yet for " + ppp::protocol_name(protocol) + ": frame dropped");
-    return;
-  }
-  auto r = via_channel ? channel_.write(frame) : unit_.write(frame);
-  if (!r) progress_.debug("write failed: " + r.error().reason);
+  carrier_->write(frame);
 }
 
 void Attempt::apply(ppp::SessionOutput out) {
@@ -286,8 +265,7 @@ void Attempt::apply(ppp::SessionOutput out) {
   // IPCP request, which the kernel drops (SC_MUST_COMP) until CCP is marked up.
   for (auto& e : out.events) {
     if (auto* m = std::get_if<ev::MppeUp>(&e)) {
-      auto r = unit_.ccp_up();
-      if (!r) return fail(Exit::MppeMissing, r.error().reason);
+      if (auto f = carrier_->mppe_up(m->mppe)) return fail(f->code, f->reason);
       progress_.phase("encrypted: send " + mppe_words(m->mppe.tx) + ", receive " + mppe_words(m->mppe.rx));
     }
   }
@@ -316,37 +294,9 @@ void Attempt::apply(ppp::SessionOutput out) {
 }
 
 void Attempt::on_network(const ev::NetworkPhase& n) {
-  auto unit = kernel::PppUnit::create();
-  if (!unit) return fail(Exit::KernelMissing, unit.error().reason);
-  unit_ = std::move(*unit);
-  auto step = [&](wire::Result<wire::Unit> r, Exit code) {
-    if (!r) fail(code, r.error().reason);
-    return r.ok();
-  };
-  if (!step(unit_.rename(profile_.interface), Exit::NetworkSetup)) return;
-  if (!step(unit_.set_mru(std::max<int>(kernel::kMinUnitMru, profile_.mru)), Exit::Failure)) return;
-  // IP stays dropped until MPPE runs both ways: the kernel would send clear text.
-  if (!step(unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Drop), Exit::Failure)) return;
-  // IPv6 is never negotiated, so it never passes: a new unit would let it.
-  if (!step(unit_.set_np_mode(kProtocolIpv6, kernel::NpMode::Drop), Exit::Failure)) return;
-  if (!step(channel_.connect_to(unit_), Exit::Failure)) return;
-  if (n.keys) {
-    const std::uint32_t must = profile_.mppe.required ? kernel::kFlagMustComp : 0;
-    if (!step(unit_.open_ccp(), Exit::MppeMissing)) return;
-    if (must && !step(unit_.update_flags(must, 0), Exit::MppeMissing)) return;
-    kernel::MppeParams p;
-    const auto bits = n.mppe_hint ? n.mppe_hint->key_bits() : 128u;
-    p.strength = bits == 128 ? kernel::MppeStrength::Bits128
-                 : bits == 56 ? kernel::MppeStrength::Bits56
-                              : kernel::MppeStrength::Bits40;
-    p.stateless = !n.mppe_hint || n.mppe_hint->stateless();
-    p.start_key = n.keys->recv;
-    if (!step(unit_.install_mppe_key(kernel::Direction::Receive, p), Exit::MppeMissing)) return;
-    p.start_key = n.keys->send;
-    if (!step(unit_.install_mppe_key(kernel::Direction::Transmit, p), Exit::MppeMissing)) return;
-  }
+  if (auto f = carrier_->network_phase(n)) return fail(f->code, f->reason);
   progress_.phase("negotiating " + std::string(n.keys ? "MPPE and " : "") + "an IP address on " +
-                  unit_.interface_name());
+                  carrier_->interface_name());
   apply(session_->network_ready(Clock::now()));
 }
 
@@ -357,16 +307,11 @@ void Attempt::on_up(const ev::Up& up) {
     progress_.phase("WARNING: the link is NOT encrypted both ways (the profile allows it: mppe.required is false)");
   }
   if (up.mppe) {
-    // The kernel starts MPPE when it sees each ConfAck go by; if it refused
-    // one, SC_MUST_COMP would not stop clear text. Trust the run bits only.
-    auto f = unit_.flags();
-    const std::uint32_t want = (up.mppe->tx ? kernel::kFlagCompRun : 0u) | (up.mppe->rx ? kernel::kFlagDecompRun : 0u);
-    if (!f || (*f & want) != want)
-      return fail(Exit::MppeMissing, "the kernel did not start MPPE in both directions; IP stays blocked");
+    if (auto f = carrier_->check_mppe(up.mppe->tx.has_value(), up.mppe->rx.has_value())) return fail(f->code, f->reason);
   }
   TunnelAddresses t;
-  t.ifname = unit_.interface_name();
-  t.ifindex = static_cast<int>(unit_.interface_index());
+  t.ifname = carrier_->interface_name();
+  t.ifindex = static_cast<int>(carrier_->interface_index());
   // Room for MPPE's header inside the peer's MRU.
   const unsigned overhead = up.mppe && up.mppe->tx ? 4u : 0u;
   t.mtu = std::min<unsigned>(profile_.mtu, static_cast<unsigned>(up.peer_mru) - overhead);
@@ -375,14 +320,14 @@ void Attempt::on_up(const ev::Up& up) {
   t.server = kernel::to_ipv4(tcp_->server);
   t.call_id = our_call_;
   t.rx_encrypted = up.mppe && up.mppe->rx.has_value();
+  t.carrier_guards = carrier_->refuses_clear_ip();
   for (const auto& d : {up.ip.dns1, up.ip.dns2})
     if (d) t.dns.push_back(*d);
   auto say = [this](const std::string& s) { progress_.info(s); };
   for (const auto& line : up.ip.refused) progress_.warning(line);
   auto net = network_.apply(profile_, t, say);
   if (!net) return fail(Exit::NetworkSetup, net.error().reason);
-  auto pass = unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Pass);
-  if (!pass) return fail(Exit::Failure, pass.error().reason);
+  if (auto f = carrier_->pass_ip(true)) return fail(f->code, f->reason);
   link_ = up;
   state_ = State::Up;
   outcome_.was_up = true;
@@ -409,32 +354,15 @@ void Attempt::read_tcp() {
                            Clock::now()));
 }
 
-void Attempt::read_ppp(bool unit) {
-  std::vector<std::uint8_t> buf(kernel::kFrameBufferSize);
-  // Bounded, so one busy fd cannot starve the others; the session may close
-  // the fd while handling a frame (teardown), which ends the loop too.
-  for (int i = 0; i < 64 && (unit ? unit_.fd() : channel_.fd()) >= 0; ++i) {
-    auto r = unit ? unit_.read(buf) : channel_.read(buf);
-    if (!r) {
-      progress_.debug("read: " + r.error().reason);
-      if (r.error().kind == wire::ErrorKind::Ignore) continue;
-      return;
-    }
-    if (r->status == kernel::ReadStatus::WouldBlock) return;
-    if (r->status == kernel::ReadStatus::Hangup) {
-      fail(Exit::LinkLost, "the kernel closed the PPP " + std::string(unit ? "unit" : "channel"));
-      if (unit) unit_.close(); else channel_.close();
-      return;
-    }
-    wire::ByteView frame(buf.data(), r->size);
-    progress_.debug("rcvd " + ppp::describe_frame(frame));
-    if (session_) apply(session_->receive(frame, Clock::now()));
-  }
+void Attempt::on_frame(wire::ByteView frame) {
+  progress_.debug("rcvd " + ppp::describe_frame(frame));
+  if (session_) apply(session_->receive(frame, Clock::now()));
 }
 
 void Attempt::describe(nlohmann::json& j) const {
   if (target_) j["server_address"] = wire::to_string(*target_);
   j["call_id"] = our_call_;
+  carrier_->describe(j);
   j["peer_call_id"] = peer_call_;
   if (!link_ || state_ != State::Up) return;
   j["local"] = wire::to_string(link_->ip.local);
@@ -457,7 +385,7 @@ void Attempt::describe(nlohmann::json& j) const {
   j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - up_at_).count();
   j["up_since"] = std::chrono::duration_cast<std::chrono::seconds>(up_since_.time_since_epoch()).count();
   auto links = netlink::LinkControl::open();
-  auto counters = links ? links->counters(static_cast<int>(unit_.interface_index()))
+  auto counters = links ? links->counters(static_cast<int>(carrier_->interface_index()))
                         : wire::Result<netlink::LinkCounters>(links.error());
   if (counters) {
     j["rx_bytes"] = counters->rx_bytes;
@@ -482,14 +410,14 @@ void Attempt::close(const std::string& why, Clock::duration patience) {
   close_reason_ = why;
   // No clear text in the teardown window: a CCP ConfReq from the server now
   // would switch the kernel's encryption off while routes still point here.
-  if (unit_.fd() >= 0) (void)unit_.set_np_mode(kernel::kProtocolIp, kernel::NpMode::Drop);
+  (void)carrier_->pass_ip(false);
   state_ = State::Closing;
   close_deadline_ = Clock::now() + patience;
   // Routes and DNS first, while the interface still exists.
   network_.undo_link([this](const std::string& s) { progress_.info(s); });
   // A Terminate-Request is owed only to a peer that opened LCP with us; one
   // that never answered would only make us wait out the retries.
-  if (session_ && session_->lcp().state() == ppp::State::Opened && channel_.fd() >= 0) {
+  if (session_ && session_->lcp().state() == ppp::State::Opened && carrier_->can_send_control()) {
     link_closing_ = true;
     apply(session_->close(Clock::now(), why));
   } else {
@@ -503,9 +431,7 @@ void Attempt::after_link_closed() {
   link_closing_ = false;
   session_deadline_.reset();
   // The order of kernel-facts: channel, unit (removes the interface), socket.
-  channel_.close();
-  unit_.close();
-  pptp_.close();
+  carrier_->close();
   if (state_ == State::Ended) return;
   if (control_ && !control_->done() && tcp_) {
     apply(control_->hangup(Clock::now()));
@@ -529,9 +455,7 @@ void Attempt::control_gone() {
 
 void Attempt::end() {
   if (state_ == State::Ended) return;
-  channel_.close();
-  unit_.close();
-  pptp_.close();
+  carrier_->close();
   tcp_.reset();
   control_deadline_.reset();
   session_deadline_.reset();

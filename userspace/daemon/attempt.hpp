@@ -1,12 +1,14 @@
 #pragma once
 // One attempt at a link: dial the server, run the PPTP control connection and
-// the PPP session, hand the call to the kernel, set up addresses, routes and
-// DNS; later take all of it down again, in the order of kernel-facts. It is
-// the only place where the sans-IO machines meet real sockets. It never
+// the PPP session, hand the call to its carrier (the kernel, or the daemon's
+// own data path: carrier.hpp), set up addresses, routes and DNS; later take
+// all of it down again, in the order of kernel-facts. It is the only place
+// where the sans-IO control machines meet real sockets. It never
 // decides what happens next: the tunnel reads state() and outcome() after
 // every round and redials, or not.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "config/profile.hpp"
+#include "daemon/carrier.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/network.hpp"
 #include "daemon/out_buffer.hpp"
@@ -21,8 +24,6 @@
 #include "daemon/progress.hpp"
 #include "daemon/resolver.hpp"
 #include "daemon/tcp.hpp"
-#include "kernel/ppp_unit.hpp"
-#include "kernel/pptp_socket.hpp"
 #include "ppp/session.hpp"
 #include "pptp/control.hpp"
 
@@ -41,7 +42,9 @@ class Attempt {
     bool was_up = false;
   };
 
-  Attempt(const config::Profile& profile, Progress& progress, NetworkSetup& network);
+  // `path`: Kernel or Userspace, already chosen (choose_data_path).
+  Attempt(const config::Profile& profile, Progress& progress, NetworkSetup& network,
+          config::DataPath path = config::DataPath::Kernel);
   ~Attempt();
   Attempt(const Attempt&) = delete;
   Attempt& operator=(const Attempt&) = delete;
@@ -66,7 +69,7 @@ class Attempt {
 
   // Valid once up.
   const ppp::session_event::Up* link() const { return link_ ? &*link_ : nullptr; }
-  kernel::PppUnit& unit() { return unit_; }
+  Carrier& carrier() { return *carrier_; }
   std::optional<wire::Ipv4> server() const;
   // The address being dialled, or the last one tried.
   std::optional<wire::Ipv4> target() const { return target_; }
@@ -85,7 +88,7 @@ class Attempt {
   void on_network(const ppp::session_event::NetworkPhase& n);
   void on_up(const ppp::session_event::Up& up);
   void read_tcp();
-  void read_ppp(bool unit);
+  void on_frame(wire::ByteView frame);
   void write_frame(const wire::Bytes& frame);
   void after_link_closed();
   void control_gone();
@@ -109,9 +112,7 @@ class Attempt {
   TimePoint dial_deadline_{};
   std::optional<TcpConnection> tcp_;
   OutBuffer out_;
-  kernel::PptpSocket pptp_;
-  kernel::PppChannel channel_;
-  kernel::PppUnit unit_;
+  std::unique_ptr<Carrier> carrier_;
   std::optional<pptp::Control> control_;
   std::optional<ppp::Session> session_;
 

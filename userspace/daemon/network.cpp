@@ -175,6 +175,10 @@ wire::Result<wire::Unit> NetworkSetup::guard(const config::Profile& profile, con
         "one");
     return wire::Unit{};
   }
+  if (t.carrier_guards) {
+    say("no injection guard needed: the userspace data path itself drops clear-text packets from the server (MPPE is required)");
+    return wire::Unit{};
+  }
   const std::string what = "cannot guard " + t.ifname + " against injected clear-text packets: ";
   auto nft = netlink::find_nft();
   if (!nft) {

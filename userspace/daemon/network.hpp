@@ -33,6 +33,9 @@ struct TunnelAddresses {
   std::vector<wire::Ipv4> dns;
   std::uint16_t call_id = 0;  // ours: the ID the server's GRE carries
   bool rx_encrypted = false;  // MPPE runs on what the server sends
+  // The data path itself refuses clear IP from the server (the userspace
+  // one does): no nftables injection guard.
+  bool carrier_guards = false;
 };
 
 // The way to the server outside the tunnel, to notice it changing.

@@ -14,6 +14,7 @@
 #include "daemon/run_dir.hpp"
 #include "netlink/file_io.hpp"
 #include "kernel/modules.hpp"
+#include "kernel/pptp_probe.hpp"
 
 namespace pptpctl {
 
@@ -125,6 +126,18 @@ bool Tunnel::prepare() {
 
   // Asks the kernel itself (which loads modules on demand), so it is right
   // under ProtectKernelModules= too.
+  const auto choice = kernel::choose_data_path(profile_.data_path);
+  if (choice.missing) {
+    exit_ = Exit::KernelMissing;
+    progress_.fail(exit_, choice.reason);
+    return false;
+  }
+  data_path_ = choice.path;
+  if (data_path_ == config::DataPath::Userspace) {
+    progress_.phase(choice.reason.empty() ? std::string("carrying the tunnel in userspace (data_path \"userspace\")")
+                                          : choice.reason);
+    return true;
+  }
   progress_.phase("checking the kernel for PPP, PPTP and MPPE");
   for (const auto& gap : kernel::probe_kernel_support()) {
     const bool mppe = gap.piece == kernel::KernelPiece::Mppe;
@@ -152,7 +165,7 @@ void Tunnel::begin_attempt() {
   next_attempt_.reset();
   failure_seen_ = false;
   enter(Stage::Connecting);
-  attempt_ = std::make_unique<Attempt>(profile_, progress_, network_);
+  attempt_ = std::make_unique<Attempt>(profile_, progress_, network_, data_path_);
   attempt_->start(Clock::now());
   reconcile();
 }
@@ -222,7 +235,7 @@ void Tunnel::on_link_up() {
   enter(Stage::Up);
   const auto* link = attempt_->link();
   const std::string summary = "up: " + wire::to_string(link->ip.local) + " peer " + wire::to_string(link->ip.peer) +
-                              " on " + attempt_->unit().interface_name();
+                              " on " + attempt_->carrier().interface_name();
   // READY=1 and the waiting `up` belong to the first link only.
   if (!ever_up_) {
     progress_.up(summary);
@@ -303,7 +316,7 @@ void Tunnel::stop(const std::string& why) {
 void Tunnel::watch_path() {
   const auto server = attempt_->server();
   if (!server || !routes_) return;
-  auto path = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
+  auto path = network_.path_to(*server, static_cast<int>(attempt_->carrier().interface_index()));
   if (!path) {
     progress_.warning("not watching the path to the server: " + path.error().reason);
     return;
@@ -317,7 +330,7 @@ void Tunnel::check_path() {
     // path is dead even if echoes have not noticed yet, so redial at once.
     const auto server = attempt_->server();
     if (!server) return;
-    auto now = network_.path_to(*server, static_cast<int>(attempt_->unit().interface_index()));
+    auto now = network_.path_to(*server, static_cast<int>(attempt_->carrier().interface_index()));
     if (now && *now == *path_) return;
     path_changed_ = true;
     attempt_->fail(Exit::LinkLost, "the way to the server " + wire::to_string(*server) + " changed (" +
@@ -340,7 +353,7 @@ void Tunnel::check_idle(TimePoint now) {
   idle_check_.reset();
   if (!attempt_ || stage_ != Stage::Up) return;
   const auto limit = std::chrono::seconds(profile_.idle_timeout_s);
-  auto idle = attempt_->unit().idle();
+  auto idle = attempt_->carrier().idle();
   if (!idle) {
     progress_.warning("cannot read the link's idle time: " + idle.error().reason);
     return;

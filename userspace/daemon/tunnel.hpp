@@ -74,6 +74,7 @@ class Tunnel {
   NetworkSetup network_;
   RedialPolicy redial_;
   std::unique_ptr<Attempt> attempt_;
+  config::DataPath data_path_ = config::DataPath::Kernel;  // resolved: never Auto
 
   bool ever_up_ = false;
   bool failure_seen_ = false;       // the current attempt's failure is handled

@@ -22,10 +22,17 @@
 // - Inbound IP is delivered only when ip_pass is on and, if MPPE is required,
 //   it arrived encrypted; clear network-layer frames are dropped and counted
 //   (the kernel accepts them: kernel-facts "Security traps").
-// - Frames the session writes follow ppp_generic's rule: LCP and CCP go in
-//   clear, everything below 0xC000 else is encrypted once MPPE transmit runs.
+// - Frames the session writes: only protocols 0x0021-0x00FA are encrypted
+//   once MPPE transmit runs (RFC 3078 §3, and ppp_mppe's own check); LCP,
+//   authentication, CCP and NCPs such as IPCP keep their protocol, in clear.
 //   Outbound CCP Reset-Ack is peeked (ppp_ccp_peek) and makes the next
 //   packet FLUSHED, as ppp_mppe's comp_reset does.
+// - A CCP Configure-Request, Terminate-Request or Terminate-Ack, in either
+//   direction, while MPPE runs: the kernel would turn encryption off and carry
+//   IP in clear (ppp_ccp_peek). We stop MPPE and all network traffic both
+//   ways instead; the session decides, and only mppe_up() starts them again.
+// - Inbound PPP may carry FF 03 and a one-byte protocol (ACFC/PFC); both are
+//   accepted. We send neither, like the kernel.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -51,6 +58,10 @@ using MutableBytes = std::span<std::uint8_t>;
 inline constexpr std::size_t kHeadroom = 22;
 // Largest datagram the engine accepts or builds (outer IPv4 included).
 inline constexpr std::size_t kMaxDatagram = 2048;
+// Output spans into the engine's own storage stay valid for this many further
+// calls on the engine, so a caller may gather a batch (recvmmsg, a session's
+// frames) into one Output before writing it out.
+inline constexpr std::size_t kOutputCalls = 32;
 
 struct MppeSetup {
   unsigned key_bits = 128;  // 128, 56 or 40
@@ -84,12 +95,13 @@ struct Counters {
   std::uint64_t rx_duplicate = 0;
   std::uint64_t rx_bad = 0;         // malformed GRE, wrong call, undecryptable
   std::uint64_t rx_clear_dropped = 0;  // clear network-layer frames refused
+  std::uint64_t rx_dropped = 0;     // encrypted IP refused: ip_pass off or MPPE stopped
   std::uint64_t tx_dropped = 0;     // IP refused before MPPE / ip_pass
   std::uint64_t acks_sent = 0;      // stand-alone ack packets
 };
 
 // What one call produced. Spans point into the caller's buffer or into the
-// engine's own storage, valid until the next call on the engine.
+// engine's own storage (valid for kOutputCalls further calls).
 struct Output {
   std::vector<wire::ByteView> gre;      // packets for the raw socket, in order
   std::vector<wire::ByteView> ip;       // packets for TUN, in order
@@ -109,7 +121,10 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Keys are installed when the network phase starts (as PPPIOCSCOMPRESS is);
-  // encryption starts per direction when CCP reaches Opened: mppe_up().
+  // encryption starts per direction when CCP reaches Opened: mppe_up(), which
+  // (re)starts both negotiated directions from the start keys, as comp_init /
+  // decomp_init do. set_mppe() stops whatever ran. Call mppe_up() before
+  // sending the frames of the session output that reported MppeUp.
   void set_mppe(const MppeSetup& setup);
   void mppe_up();
   bool mppe_tx_running() const;
