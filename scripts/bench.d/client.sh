@@ -562,6 +562,8 @@ if usr_up; then
   memory usr
   bench_log "$(name_of usr): iperf3 ${SECS}s each way"
   throughput usr $SRV_TUN_IP
+  # The engine's counters (reordered, late, lost) explain retransmissions.
+  timeout 10 "$PPTPCTL" status usr --json >"$LOGS/status-usr.json" 2>&1
 fi
 
 # The fixed load of each direction: half of what the slowest client (or
