@@ -1,5 +1,7 @@
-# The bench's client VM: the bare link, pptp-linux + pppd ("ref") and pptpctl
-# ("ctl") against the server VM, one after the other. Every figure goes to
+# The bench's client VM: the bare link, pptp-linux + pppd ("ref"), pptpctl
+# ("ctl", the kernel data path) and pptpctl with "data_path": "userspace"
+# ("usr": TUN, raw GRE and MPPE in the daemon) against the server VM, one
+# after the other. Every figure goes to
 # $BENCH_RESULTS/figures as key=value; scripts/bench turns them into the
 # table. A client that fails to connect is recorded as a problem, the rest
 # still runs, and the VM exits non-zero at the end.
@@ -174,19 +176,31 @@ JSON
 ctl_up() { timeout 150 "$PPTPCTL" up "$1" >>"$LOGS/pptpctl-up.log" 2>&1; }
 ctl_down() { timeout 60 "$PPTPCTL" down "$1" >>"$LOGS/pptpctl-up.log" 2>&1; }
 ctl_pids() { pgrep -f '^pptpctl (--config-dir [^ ]+ )?run ' | sort -u; }
+# Which data path carries IFACE, from the device itself rather than from
+# pptpctl's word: the kernel path's is a ppp unit (link/ppp), the userspace
+# path's a TUN device.
+data_path_of() {
+  local d
+  d=$(ip -d link show dev "$1" 2>/dev/null) || { echo none; return; }
+  case $d in
+    *"tun type tun"*) echo userspace ;;
+    *link/ppp*) echo kernel ;;
+    *) echo other ;;
+  esac
+}
 
 # up/down helpers by client: KIND up|down INSTANCE ("" for the single tunnel).
-iface_of() { case $1 in ref) echo "pptp-ref$2" ;; ctl) echo "pptp-ctl$2" ;; esac; }
+iface_of() { case $1 in ref) echo "pptp-ref$2" ;; ctl) echo "pptp-ctl$2" ;; usr) echo "pptp-usr$2" ;; esac; }
 bring_up() {
   case $1 in
     ref) ref_up "ref$2" "$(iface_of ref "$2")" ${2:+"$(ref_local_addr "$2")"} ;;
-    ctl) ctl_up "ctl$2" ;;
+    ctl|usr) ctl_up "$1$2" ;;
   esac
 }
 bring_down() {
   case $1 in
     ref) ref_down_all ;;
-    ctl) ctl_down "ctl$2" ;;
+    ctl|usr) ctl_down "$1$2" ;;
   esac
 }
 # pptp-linux keeps one call manager, so one control connection, per server
@@ -196,7 +210,7 @@ bring_down() {
 # binds its own client address, which gives it its own call manager and
 # control connection: what pptpctl has for every tunnel.
 ref_local_addr() { echo "192.0.2.$((100 + $1))"; }
-name_of() { case $1 in ref) echo "pptp-linux" ;; ctl) echo "pptpctl" ;; esac; }
+name_of() { case $1 in ref) echo "pptp-linux" ;; ctl) echo "pptpctl" ;; usr) echo "pptpctl (userspace data path)" ;; esac; }
 
 # CYCLES times: up, until the interface has an address (both commands return
 # once IPCP is up, so this is a check), then down; the last one stays up.
@@ -223,6 +237,43 @@ connect_cycles() {
   # server's pppd to its own address (it logs IPCP up after the client does).
   ping -c 1 -w 10 $SRV_TUN_IP >/dev/null || { problem "$(name_of "$kind"): no ping reply from $SRV_TUN_IP through $iface"; return 1; }
   fig_spread "${kind}_connect" "${samples[@]}"
+}
+
+# The userspace data path's tunnel, up once (its connect time is the
+# kernel path's, the same PPTP and PPP in the same daemon): up, an address,
+# a TUN device rather than a ppp unit, a ping through it. A pptpctl built
+# before the "data_path" key refuses the profile; that sets USR_MISSING and
+# is no problem (the rows say so), so --commit still measures old builds.
+USR_MISSING=""
+usr_up() {
+  local rc t start path
+  wait_server_clean || return 1
+  start=$(bench_now)
+  : >"$LOGS/pptpctl-up-usr.log"
+  timeout 150 "$PPTPCTL" up usr >"$LOGS/pptpctl-up-usr.log" 2>&1
+  rc=$?
+  t=$(bench_elapsed "$start")
+  cat "$LOGS/pptpctl-up-usr.log" >>"$LOGS/pptpctl-up.log"
+  if [ $rc != 0 ]; then
+    if grep -q 'unknown key "data_path"' "$LOGS/pptpctl-up-usr.log"; then
+      USR_MISSING=1
+      fig usr_missing 1
+      bench_log "pptpctl: this build has no \"data_path\" key; no userspace data path rows"
+    else
+      problem "$(name_of usr) did not connect (exit $rc after ${t}s: $(tail -1 "$LOGS/pptpctl-up-usr.log"))"
+    fi
+    bring_down usr ""
+    return 1
+  fi
+  bench_log "$(name_of usr): up in ${t}s"
+  path=$(data_path_of pptp-usr)
+  if [ "$path" != userspace ]; then
+    problem "$(name_of usr): pptp-usr is no TUN device (data path: $path)"
+    bring_down usr ""
+    return 1
+  fi
+  addr_of pptp-usr >/dev/null || { problem "$(name_of usr) returned but pptp-usr has no address"; bring_down usr ""; return 1; }
+  ping -c 1 -w 10 $SRV_TUN_IP >/dev/null || { problem "$(name_of usr): no ping reply from $SRV_TUN_IP through pptp-usr"; bring_down usr ""; return 1; }
 }
 
 # Throughput both ways at full speed; "bare" for the link without a tunnel.
@@ -271,7 +322,7 @@ mem_detail() {
 
 memory() {
   local kind=$1 pids m
-  case $kind in ref) pids=$(ref_pids) ;; ctl) pids=$(ctl_pids) ;; esac
+  case $kind in ref) pids=$(ref_pids) ;; ctl|usr) pids=$(ctl_pids) ;; esac
   mem_detail $pids >"$LOGS/memory-$kind.txt"
   m=$(mem_of $pids)
   fig "${kind}_procs" "$(echo $pids | wc -w)"
@@ -489,23 +540,46 @@ bench_log "bare link: iperf3 ${SECS}s each way"
 throughput bare $SRV_IP
 
 ctl_profile ctl
+ctl_profile usr '"data_path": "userspace"'
 for kind in ref ctl; do
   bench_log "$(name_of "$kind"): $CYCLES connect cycles"
   if connect_cycles $kind; then
+    # "auto" picks the kernel path where the modules are, as here; a TUN
+    # device would mean the kernel rows measured the wrong thing.
+    if [ $kind = ctl ] && [ "$(data_path_of pptp-ctl)" != kernel ]; then
+      problem "pptpctl: pptp-ctl is no ppp unit (data path: $(data_path_of pptp-ctl)); the kernel rows are not the kernel path"
+    fi
     memory $kind
     bench_log "$(name_of "$kind"): iperf3 ${SECS}s each way"
     throughput $kind $SRV_TUN_IP
   fi
   bring_down $kind ""
 done
+bench_log "$(name_of usr): up"
+usr_is_up=0
+if usr_up; then
+  usr_is_up=1
+  memory usr
+  bench_log "$(name_of usr): iperf3 ${SECS}s each way"
+  throughput usr $SRV_TUN_IP
+  # The engine's counters (reordered, late, lost) explain retransmissions.
+  timeout 10 "$PPTPCTL" status usr --json >"$LOGS/status-usr.json" 2>&1
+fi
 
-# The fixed load of each direction: half of what the slower client managed
-# that way, so both carry it with room to spare.
+# The fixed load of each direction: half of what the slowest client (or
+# data path) managed that way, so each carries it with room to spare.
 for dir in up down; do
-  l=$(grep -E "^(ref|ctl)_${dir}_mbps=" "$FIG" | cut -d= -f2 | sort -g | head -1 | awk '{ l = int($1 / 2); print (l < 1) ? 1 : l }')
+  l=$(grep -E "^(ref|ctl|usr)_${dir}_mbps=" "$FIG" | cut -d= -f2 | sort -g | head -1 | awk '{ l = int($1 / 2); print (l < 1) ? 1 : l }')
   printf -v "LOAD_$dir" '%s' "${l:-2}"
   fig "load_${dir}_mbps" "${l:-2}"
 done
+# The userspace tunnel is still up: its CPU run comes first, which spares
+# it a second connect (and the quick run the time).
+if [ $usr_is_up = 1 ]; then
+  bench_log "$(name_of usr): client CPU at $LOAD_up / $LOAD_down Mbit/s"
+  cpu_at_load usr $SRV_TUN_IP
+  bring_down usr ""
+fi
 for kind in ref ctl; do
   wait_server_clean
   bench_log "$(name_of "$kind"): client CPU at $LOAD_up / $LOAD_down Mbit/s"

@@ -30,8 +30,9 @@ bench_now() { date +%s.%N; }
 bench_elapsed() { awk -v a="$1" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 bench_modules() {
-  # nf_tables: pptpctl's injection guard (the VM cannot autoload modules).
-  for m in ppp_generic ppp_async ppp_mppe pptp nf_tables; do
+  # nf_tables: pptpctl's injection guard; tun: its userspace data path (the
+  # VM cannot autoload modules).
+  for m in ppp_generic ppp_async ppp_mppe pptp nf_tables tun; do
     modprobe "$m" || bench_fail "kernel module $m did not load"
   done
 }
