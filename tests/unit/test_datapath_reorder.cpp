@@ -53,13 +53,25 @@ TEST_CASE("datapath: reorder window, table of arrivals and time") {
       {"later of two expires takes the earlier with it", 8, {{0, 0}, {5, 0}, {3, 20}, at(50)},
        {0, 3, 5}, {2, 0, 3, 0}, 0},
       {"only the expired part goes", 8, {{0, 0}, {3, 0}, {6, 40}, at(50)}, {0, 3}, {1, 0, 2, 0}, 1},
-      {"overflow gives up the gap", 2, {{0, 0}, {2, 0}, {3, 0}, {4, 0}}, {0, 2, 3, 4}, {2, 0, 1, 0}},
-      {"far ahead flushes all held", 4, {{0, 0}, {2, 0}, {3, 0}, {100, 0}}, {0, 2, 3}, {2, 0, 93, 0}, 1},
+      {"overflow gives up the gap once a second packet confirms it", 2, {{0, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}},
+       {0, 2, 3, 5}, {2, 1, 2, 0}},
+      {"far ahead, confirmed, flushes all held", 4, {{0, 0}, {2, 0}, {3, 0}, {100, 0}, {101, 0}}, {0, 2, 3, 101},
+       {2, 1, 98, 0}},
+      {"one forged number far ahead does not move the window", 4, {{0, 0}, {0x7ffffff0u, 0}, {1, 0}, {2, 0}},
+       {0, 1, 2}, {0, 1, 0, 0}},
+      {"late packets in sequence move the window back", 4,
+       {{0, 0}, {1, 0}, {1000, 0}, {1001, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}, {6, 0}}, {0, 1, 1001, 5, 6},
+       {0, 5, 999, 0}},
       {"capacity 0 is the kernel's rule", 0, {{0, 0}, {2, 0}, {1, 0}, {3, 0}}, {0, 2, 3}, {0, 1, 1, 0}},
       {"wrap-around in order", 4, {{top - 1, 0}, {top, 0}, {0, 0}, {1, 0}}, {top - 1, top, 0, 1}, {}},
+      // 2^32 mod 50 = 46: 0xFFFFFFF6 and 0x24 share seq % 50, both inside the window.
+      {"a capacity that is no power of two across the wrap", 50,
+       {{0xFFFFFFF4u, 0}, {0xFFFFFFF6u, 0}, {0x24, 0}, {0xFFFFFFF5u, 0}, at(50)},
+       {0xFFFFFFF4u, 0xFFFFFFF5u, 0xFFFFFFF6u, 0x24}, {2, 0, 45, 0}},
       {"wrap-around reordered", 4, {{top - 1, 0}, {0, 0}, {top, 0}}, {top - 1, top, 0}, {1, 0, 0, 0}},
       {"half the space behind is late", 4, {{0, 0}, {0x80000001u, 0}, {1, 0}}, {0, 1}, {0, 1, 0, 0}},
-      {"old beyond the history is late", 4, {{0, 0}, {1, 0}, {600, 0}, {1, 0}}, {0, 1}, {0, 1, 594, 0}, 1},
+      {"old beyond the history is late", 4, {{0, 0}, {1, 0}, {600, 0}, {601, 0}, {1, 0}}, {0, 1, 601},
+       {0, 2, 599, 0}},
   };
   for (const auto& row : rows) {
     const std::string name = row.name;

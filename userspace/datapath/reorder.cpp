@@ -1,6 +1,7 @@
 #include "datapath/reorder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace datapath {
@@ -17,11 +18,14 @@ ReorderWindow::ReorderWindow(std::size_t capacity, Clock::duration wait)
   const std::size_t slots = capacity_ == 0 ? 0 : capacity_ + kSlotReuseDelay;
   slots_.resize(slots);
   storage_.resize(slots * kMaxDatagram);
-  position_.assign(capacity_, kNone);
+  // A power of two, so positions stay distinct across the 2^32 wrap.
+  position_.assign(capacity_ == 0 ? 0 : std::bit_ceil(capacity_), kNone);
   free_.resize(slots);
   for (std::size_t i = 0; i < slots; ++i) free_[i] = static_cast<std::uint32_t>(i);
   free_count_ = slots;
 }
+
+std::size_t ReorderWindow::position_of(std::uint32_t seq) const { return seq & (position_.size() - 1); }
 
 MutableBytes ReorderWindow::slot_bytes(std::size_t slot) {
   return MutableBytes(storage_).subspan(slot * kMaxDatagram, slots_[slot].length);
@@ -56,7 +60,7 @@ void ReorderWindow::release(std::size_t position, Sink& sink) {
 void ReorderWindow::drain(Sink& sink) {
   if (capacity_ == 0) return;
   while (held_ > 0) {
-    const std::size_t position = expected_ % capacity_;
+    const std::size_t position = position_of(expected_);
     const std::int32_t slot = position_[position];
     if (slot == kNone || slots_[static_cast<std::size_t>(slot)].seq != expected_) return;
     pass(expected_, true);
@@ -70,7 +74,7 @@ void ReorderWindow::advance_to(std::uint32_t target, Sink& sink) {
   // Held frames lie in (expected_, expected_ + capacity_]: walk at most that
   // far one number at a time, and jump over the rest.
   while (remaining > 0 && held_ > 0) {
-    const std::size_t position = expected_ % capacity_;
+    const std::size_t position = position_of(expected_);
     const std::int32_t slot = position_[position];
     const bool here = slot != kNone && slots_[static_cast<std::size_t>(slot)].seq == expected_;
     pass(expected_, here);
@@ -108,21 +112,44 @@ ReorderWindow::Arrival ReorderWindow::arrive(std::uint32_t seq, MutableBytes fra
       return Arrival::Duplicate;
     }
     ++counters_.late;
-    return Arrival::Late;
-  }
-  if (static_cast<std::size_t>(d) > capacity_) {
-    // Beyond the window: give up what it takes for this one to fit.
-    advance_to(seq - static_cast<std::uint32_t>(capacity_), sink);
+    // A run of late packets in sequence means the window is the one that is
+    // wrong: a forged number far ahead moved it (below). Follow the peer.
+    late_run_ = late_run_ > 0 && seq == late_next_ ? late_run_ + 1 : 1;
+    late_next_ = seq + 1;
+    if (late_run_ < kResyncRun) return Arrival::Late;
+    resync(seq);
+    d = 0;
+  } else if (static_cast<std::size_t>(d) > capacity_ && capacity_ > 0) {
+    // Beyond the window. A burst lost on the path, or one spoofed datagram
+    // (pptp.c takes any number ahead, so one forged packet 2^31 ahead makes
+    // every real one late for good). Move only when a second packet confirms
+    // the new place; this one is dropped.
+    const bool confirmed = far_ && distance(seq, *far_) > 0 &&
+                           static_cast<std::size_t>(distance(seq, *far_)) <= capacity_;
+    if (!confirmed) {
+      far_ = seq;
+      ++counters_.late;
+      return Arrival::Late;
+    }
+    // The first of the two was real after all: move just past it.
+    const std::uint32_t first = *far_;
+    far_.reset();
+    advance_to(first + 1, sink);
     d = distance(seq, expected_);
+  } else if (d > 0 && capacity_ == 0) {
+    // No window, as the kernel: every gap is given up at once.
+    advance_to(seq, sink);
+    d = 0;
   }
   if (d == 0) {
+    late_run_ = 0;
     pass(seq, true);
     ++expected_;
     sink.deliver(frame);
     drain(sink);
     return Arrival::InOrder;
   }
-  const std::size_t position = seq % capacity_;
+  const std::size_t position = position_of(seq);
   if (position_[position] != kNone) {
     // Two held numbers never share a position inside the window, so this is
     // the same number again.
@@ -138,6 +165,23 @@ ReorderWindow::Arrival ReorderWindow::arrive(std::uint32_t seq, MutableBytes fra
   position_[position] = static_cast<std::int32_t>(slot);
   ++held_;
   return Arrival::Held;
+}
+
+void ReorderWindow::resync(std::uint32_t seq) {
+  for (std::size_t p = 0; p < position_.size(); ++p) {
+    if (position_[p] == kNone) continue;
+    const auto slot = static_cast<std::size_t>(position_[p]);
+    position_[p] = kNone;
+    slots_[slot].state = SlotState::Free;
+    free_[(free_head_ + free_count_) % free_.size()] = static_cast<std::uint32_t>(slot);
+    ++free_count_;
+    ++counters_.lost;
+  }
+  held_ = 0;
+  history_.fill(0);
+  far_.reset();
+  late_run_ = 0;
+  expected_ = seq;
 }
 
 std::optional<TimePoint> ReorderWindow::deadline() const {

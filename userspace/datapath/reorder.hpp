@@ -8,10 +8,12 @@
 // - In order: delivered at once, in place (no copy), then every held packet
 //   that now follows in order.
 // - Early: copied into a preallocated slot and held, at most `capacity` of
-//   them and at most `wait` each. A packet further ahead than the window
-//   reaches, or a held packet whose wait ran out, makes the window give up
-//   the gap before it: the missing numbers count as lost and what was held
-//   goes out in order.
+//   them and at most `wait` each. A held packet whose wait ran out, or a
+//   packet further ahead than the window reaches once a second one confirms
+//   it (one forged datagram must not move the window), makes the window
+//   give up the gap before it: the missing numbers count as lost and what
+//   was held goes out in order.
+// - kResyncRun late packets in sequence move the window back to them.
 // - Late (its number was given up) or duplicate (delivered or held already):
 //   dropped and counted.
 // Capacity 0 holds nothing: every gap is given up at once, as the kernel does.
@@ -37,6 +39,8 @@ class ReorderWindow {
   static constexpr std::size_t kMaxCapacity = 1024;
   // Old numbers remembered to tell a duplicate from a late packet.
   static constexpr std::uint32_t kHistory = 256;
+  // This many late packets in sequence move the window back to them.
+  static constexpr unsigned kResyncRun = 4;
 
   struct Sink {
     virtual void deliver(MutableBytes frame) = 0;
@@ -88,15 +92,21 @@ class ReorderWindow {
   void advance_to(std::uint32_t target, Sink& sink);
   void drain(Sink& sink);
   bool seen(std::uint32_t seq) const;
+  std::size_t position_of(std::uint32_t seq) const;
+  // The window was wrong (late packets in sequence): start again at seq.
+  void resync(std::uint32_t seq);
 
   std::size_t capacity_;
   Clock::duration wait_;
   bool started_ = false;
   std::uint32_t expected_ = 0;  // next number to deliver
+  std::optional<std::uint32_t> far_;  // a number beyond the window, unconfirmed
+  unsigned late_run_ = 0;             // late packets in sequence so far
+  std::uint32_t late_next_ = 0;
   std::size_t held_ = 0;
   std::vector<Slot> slots_;
   std::vector<std::uint8_t> storage_;
-  std::vector<std::int32_t> position_;   // seq % capacity -> slot, or kNone
+  std::vector<std::int32_t> position_;   // seq mod (capacity rounded up to 2^k) -> slot, or kNone
   std::vector<std::uint32_t> free_;      // FIFO ring of free slot indexes
   std::size_t free_head_ = 0, free_count_ = 0;
   std::array<std::uint64_t, kHistory / 64> history_{};  // bit set: delivered

@@ -13,6 +13,8 @@ namespace kernel {
 
 namespace {
 
+constexpr int kSocketBuffer = 4 << 20;
+
 sockaddr_in address(in_addr a) {
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
@@ -28,6 +30,15 @@ wire::Result<GreSocket> GreSocket::open(in_addr local, in_addr server) {
     const int err = errno;
     if (err == EPERM || err == EACCES) return wire::Error::fatal("opening a raw GRE socket needs root (CAP_NET_RAW)");
     return wire::Error::fatal("cannot open a raw GRE socket: " + errno_text(err));
+  }
+  // Room for bursts both ways: the daemon drains the socket between other
+  // work, and the default buffers (about 140 full-size datagrams) overflow
+  // under a TCP burst, which TCP then sees as loss. The kernel path has no
+  // socket in between. FORCE: root may exceed net.core.[rw]mem_max.
+  for (const int opt : {SO_RCVBUFFORCE, SO_SNDBUFFORCE}) {
+    const int bytes = kSocketBuffer;
+    if (::setsockopt(fd.get(), SOL_SOCKET, opt, &bytes, sizeof bytes) < 0)
+      (void)::setsockopt(fd.get(), SOL_SOCKET, opt == SO_RCVBUFFORCE ? SO_RCVBUF : SO_SNDBUF, &bytes, sizeof bytes);
   }
   if (local.s_addr != INADDR_ANY) {
     const sockaddr_in sa = address(local);
@@ -50,8 +61,10 @@ wire::Result<std::size_t> GreSocket::receive(std::span<const std::span<std::uint
                                              std::span<std::size_t> sizes) {
   const std::size_t n = std::min({buffers.size(), sizes.size(), kMaxBatch});
   if (n == 0) return std::size_t{0};
-  std::vector<mmsghdr> msgs(n);
-  std::vector<iovec> iov(n);
+  msgs_.assign(n, mmsghdr{});
+  iov_.resize(n);
+  auto& msgs = msgs_;
+  auto& iov = iov_;
   for (std::size_t i = 0; i < n; ++i) {
     iov[i] = {buffers[i].data(), buffers[i].size()};
     msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -88,8 +101,10 @@ wire::Result<std::size_t> GreSocket::receive(std::span<const std::span<std::uint
 wire::Result<std::size_t> GreSocket::send(std::span<const wire::ByteView> packets) {
   const std::size_t n = std::min(packets.size(), kMaxBatch);
   if (n == 0) return std::size_t{0};
-  std::vector<mmsghdr> msgs(n);
-  std::vector<iovec> iov(n);
+  msgs_.assign(n, mmsghdr{});
+  iov_.resize(n);
+  auto& msgs = msgs_;
+  auto& iov = iov_;
   for (std::size_t i = 0; i < n; ++i) {
     iov[i] = {const_cast<std::uint8_t*>(packets[i].data()), packets[i].size()};
     msgs[i].msg_hdr.msg_iov = &iov[i];

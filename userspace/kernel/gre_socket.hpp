@@ -6,10 +6,13 @@
 // sockets always include it); writes take the GRE packet only, the kernel
 // adds the IPv4 header (no IP_HDRINCL). Batched: recvmmsg/sendmmsg.
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "wire/bytes.hpp"
 #include "wire/fd.hpp"
@@ -42,6 +45,9 @@ class GreSocket {
   explicit GreSocket(wire::Fd fd) : fd_(std::move(fd)) {}
   wire::Fd fd_;
   std::uint64_t truncated_ = 0;
+  // Reused by every call: the batch path allocates nothing once warm.
+  std::vector<mmsghdr> msgs_;
+  std::vector<iovec> iov_;
 };
 
 inline constexpr std::size_t kMaxBatch = 1024;  // UIO_MAXIOV, the kernel's vlen limit
