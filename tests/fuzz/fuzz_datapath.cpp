@@ -137,8 +137,9 @@ struct Harness {
       auto p = datapath::parse_gre(outer(g), kPeerCall);
       check(p.ok() && p->header.seq);
       const auto ppp = g.subspan(g.size() - p->header.payload_length);
-      check(ppp.size() >= 2 && ppp[0] == 0x00 && ppp[1] == (engine.mppe_tx_running() ? 0xFD : 0x21));
-      check(!required || ppp[1] == 0xFD);
+      check(ppp.size() >= 4 && ppp[0] == 0xFF && ppp[1] == 0x03);
+      check(ppp[2] == 0x00 && ppp[3] == (engine.mppe_tx_running() ? 0xFD : 0x21));
+      check(!required || ppp[3] == 0xFD);
     }
   }
 

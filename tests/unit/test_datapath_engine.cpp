@@ -123,11 +123,17 @@ struct Link {
   datapath::TimePoint now = datapath::TimePoint{} + 1h;
 };
 
-// The PPP frame inside a GRE packet we built (outer header included).
+// The PPP frame inside a GRE packet we built (outer header included), from
+// its protocol field on: every frame we send starts with FF 03 (pptp.c does
+// so without ACFC, and LCP must, RFC 1661 §6.6).
 wire::Bytes ppp_of(const wire::Bytes& datagram) {
   const std::size_t gre = 20;
   std::size_t header = 8 + ((datagram[gre] & 0x10) ? 4 : 0) + ((datagram[gre + 1] & 0x80) ? 4 : 0);
-  return wire::Bytes(datagram.begin() + static_cast<std::ptrdiff_t>(gre + header), datagram.end());
+  const std::size_t at = gre + header;
+  REQUIRE(datagram.size() >= at + 2);
+  CHECK(datagram[at] == 0xFF);
+  CHECK(datagram[at + 1] == 0x03);
+  return wire::Bytes(datagram.begin() + static_cast<std::ptrdiff_t>(at + 2), datagram.end());
 }
 
 // A GRE data packet for `call` with seq, carrying `ppp` as the peer wrote it.
@@ -342,7 +348,7 @@ TEST_CASE("datapath engine: sequence numbers from 0, piggybacked and stand-alone
   for (std::uint32_t i = 0; i < 2; ++i) {
     auto sent = c.send_ip(ip_packet(1), link.now);
     REQUIRE(sent.size() == 1);
-    const wire::Bytes expect = {0x30, 0x01, 0x88, 0x0B, 0x00, 30, 0x22, 0x22, 0, 0, 0, static_cast<std::uint8_t>(i)};
+    const wire::Bytes expect = {0x30, 0x01, 0x88, 0x0B, 0x00, 32, 0x22, 0x22, 0, 0, 0, static_cast<std::uint8_t>(i)};
     CHECK(wire::Bytes(sent[0].begin() + 20, sent[0].begin() + 32) == expect);
     (void)s.receive(sent, link.now);
   }
@@ -367,13 +373,38 @@ TEST_CASE("datapath engine: sequence numbers from 0, piggybacked and stand-alone
   (void)s.receive(c.send_ip(ip_packet(2), link.now), link.now);
   auto reply = s.send_ip(ip_packet(3), link.now + 10ms);
   REQUIRE(reply.size() == 1);
-  const wire::Bytes expect = {0x30, 0x81, 0x88, 0x0B, 0x00, 30, 0x11, 0x11, 0, 0, 0, 0, 0, 0, 0, 2};
+  const wire::Bytes expect = {0x30, 0x81, 0x88, 0x0B, 0x00, 32, 0x11, 0x11, 0, 0, 0, 0, 0, 0, 0, 2};
   CHECK(wire::Bytes(reply[0].begin() + 20, reply[0].begin() + 36) == expect);
   CHECK_FALSE(s.engine.deadline().has_value());
   s.out.clear();
   s.engine.on_time(link.now + 1s, s.out);
   CHECK(s.out.gre.empty());
   CHECK(s.engine.counters().acks_sent == 1);
+}
+
+TEST_CASE("datapath engine: half a receive window unacknowledged is acknowledged at once") {
+  Link link(false, std::nullopt, std::nullopt);
+  auto& c = link.client;
+  auto& s = link.server;
+  for (int i = 0; i < 31; ++i) (void)s.receive(c.send_ip(ip_packet(1), link.now), link.now);
+  CHECK(*s.engine.deadline() == link.now + 100ms);
+  (void)s.receive(c.send_ip(ip_packet(1), link.now), link.now);
+  CHECK(*s.engine.deadline() == link.now);
+  s.out.clear();
+  s.engine.on_time(link.now, s.out);
+  REQUIRE(s.out.gre.size() == 1);
+  CHECK(s.engine.counters().acks_sent == 1);
+}
+
+TEST_CASE("datapath engine: clear IP is refused while MPPE receive runs, even when not required") {
+  Link link(false, setup(128, true, true), setup(128, true, false));
+  link.client.engine.mppe_up();
+  link.server.engine.mppe_up();
+  // Encrypted IP passes (seq 0), a clear one with the next number does not.
+  CHECK(link.client.receive(link.server.send_ip(ip_packet(4), link.now), link.now).ip.size() == 1);
+  auto got = link.client.receive({gre_data(kClientCall, 1, cat({0x00, 0x21}, ip_packet(3)))}, link.now);
+  CHECK(got.ip.empty());
+  CHECK(link.client.engine.counters().rx_clear_dropped == 1);
 }
 
 TEST_CASE("datapath engine: reordered packets are delivered in order, MPPE stateful and stateless") {

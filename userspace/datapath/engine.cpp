@@ -14,12 +14,17 @@ namespace datapath {
 namespace {
 
 constexpr std::size_t kOuterIpv4 = 20;        // the kernel adds it on send
+constexpr std::size_t kAddressControl = 2;    // FF 03 (RFC 1662 §3.1), always sent
 constexpr std::size_t kPppProtocol = 2;       // we never compress it (no PFC)
 constexpr std::size_t kMppeHeader = 2;        // RFC 3078 §3: flags and coherency count
 constexpr std::size_t kMaxGre = kMaxDatagram - kOuterIpv4;
-// Where the PPP frame starts in our buffers: after the largest GRE header.
-constexpr std::size_t kFrameAt = kGreMax;
-static_assert(kHeadroom == kGreMax + kPppProtocol + kMppeHeader + kPppProtocol);
+// Unacknowledged packets that make the acknowledgment go at once: half the
+// receive window we announce in the OCRQ.
+constexpr std::uint32_t kAckAtOnce = 32;
+// Where the PPP protocol field starts in our buffers: after the largest GRE
+// header and FF 03.
+constexpr std::size_t kFrameAt = kGreMax + kAddressControl;
+static_assert(kHeadroom == kGreMax + kAddressControl + kPppProtocol + kMppeHeader + kPppProtocol);
 
 void put_u16(std::uint8_t* p, std::uint16_t v) {
   p[0] = static_cast<std::uint8_t>(v >> 8);
@@ -31,6 +36,16 @@ std::uint16_t get_u16(const std::uint8_t* p) { return static_cast<std::uint16_t>
 }  // namespace
 
 struct Engine::Impl final : ReorderWindow::Sink {
+  ~Impl() { forget_keys(); }
+
+  // Start keys live no longer than they are needed (as KeySchedule wipes its own).
+  void forget_keys() {
+    if (!setup) return;
+    ::explicit_bzero(setup->send_start.data(), setup->send_start.size());
+    ::explicit_bzero(setup->recv_start.data(), setup->recv_start.size());
+    setup.reset();
+  }
+
   explicit Impl(Config c)
       : config(c),
         window(c.reorder_packets, c.reorder_wait),
@@ -54,6 +69,7 @@ struct Engine::Impl final : ReorderWindow::Sink {
 
   std::uint32_t next_seq = 0;  // RFC 2637 §4.1: ours start at 0
   bool ack_owed = false;       // delivered something not acknowledged yet
+  std::optional<std::uint32_t> last_acked;
   std::optional<TimePoint> ack_deadline;
 
   // Our own packets (control frames, stand-alone acks): a ring, so each
@@ -104,9 +120,13 @@ struct Engine::Impl final : ReorderWindow::Sink {
     }
   }
 
-  // GRE header in front of buf[at, at + length) (the PPP frame); the
-  // finished packet goes to out.gre.
+  // FF 03 and the GRE header in front of buf[at, at + length) (the PPP
+  // frame from its protocol field on); the finished packet goes to out.gre.
   void emit(MutableBytes buf, std::size_t at, std::size_t length, Output& o) {
+    at -= kAddressControl;
+    length += kAddressControl;
+    buf[at] = 0xFF;
+    buf[at + 1] = 0x03;
     GreHeader h;
     h.payload_length = static_cast<std::uint16_t>(length);
     h.call_id = config.peer_call_id;
@@ -116,10 +136,13 @@ struct Engine::Impl final : ReorderWindow::Sink {
     const std::size_t size = gre_header_size(true, h.ack.has_value());
     write_gre(buf.subspan(at - size), h);
     o.gre.push_back(buf.subspan(at - size, size + length));
-    if (h.ack) {
-      ack_owed = false;
-      ack_deadline.reset();
-    }
+    if (h.ack) acked(*h.ack);
+  }
+
+  void acked(std::uint32_t seq) {
+    last_acked = seq;
+    ack_owed = false;
+    ack_deadline.reset();
   }
 
   void control_out(std::uint16_t protocol, wire::ByteView body, Output& o) {
@@ -137,7 +160,7 @@ struct Engine::Impl final : ReorderWindow::Sink {
       o.notes.push_back("dropped an empty IP frame");
       return;
     }
-    if (!encrypted && (config.mppe_required || halted)) {
+    if (!encrypted && (config.mppe_required || halted || rx_running)) {
       // ppp_generic would accept it (kernel-facts "Security traps"); we do not.
       ++counters.rx_clear_dropped;
       return;
@@ -251,9 +274,14 @@ struct Engine::Impl final : ReorderWindow::Sink {
     out = &o;
     f();
     out = nullptr;
-    if (window.last_delivered() != before) {
+    if (const auto last = window.last_delivered(); last != before) {
       ack_owed = true;
       if (!ack_deadline) ack_deadline = now + config.ack_delay;
+      // A peer that honours our receive window (RFC 2637 §4.2) stalls when
+      // nothing flows back to carry acks: half a window unacknowledged and
+      // the ack goes at once, as pptp-linux does.
+      if (!last_acked) last_acked = before ? *before : *last - 1;
+      if (*last - *last_acked >= kAckAtOnce) ack_deadline = now;
     }
     const auto& w = window.counters();
     counters.rx_reordered = w.reordered;
@@ -268,6 +296,7 @@ Engine::~Engine() = default;
 
 void Engine::set_mppe(const MppeSetup& setup) {
   auto& s = *impl_;
+  s.forget_keys();
   s.setup = setup;
   // New keys, as PPPIOCSCOMPRESS installs them: nothing runs until mppe_up.
   s.tx.reset();
@@ -279,8 +308,12 @@ void Engine::mppe_up() {
   auto& s = *impl_;
   if (!s.setup) return;
   const auto& k = *s.setup;
-  if (k.tx) s.tx.emplace(MppeKeyConfig{k.send_start, k.key_bits, k.tx_stateless});
-  if (k.rx) s.rx.emplace(MppeKeyConfig{k.recv_start, k.key_bits, k.rx_stateless});
+  MppeKeyConfig tx{k.send_start, k.key_bits, k.tx_stateless};
+  MppeKeyConfig rx{k.recv_start, k.key_bits, k.rx_stateless};
+  if (k.tx) s.tx.emplace(tx);
+  if (k.rx) s.rx.emplace(rx);
+  ::explicit_bzero(tx.start_key.data(), tx.start_key.size());
+  ::explicit_bzero(rx.start_key.data(), rx.start_key.size());
   s.tx_running = k.tx;
   s.rx_running = k.rx;
   s.halted = false;
@@ -402,7 +435,7 @@ void Engine::on_time(TimePoint now, Output& out) {
   h.ack = s.window.last_delivered();
   const std::size_t size = write_gre(buf, h);
   out.gre.push_back(buf.first(size));
-  s.ack_owed = false;
+  if (h.ack) s.acked(*h.ack);
   ++s.counters.acks_sent;
 }
 

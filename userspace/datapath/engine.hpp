@@ -19,8 +19,8 @@
 // Rules that carry the project's guarantees (see docs/security.md):
 // - IP leaves only when ip_pass is on and, if MPPE is required, MPPE runs in
 //   the transmit direction; otherwise it is dropped and counted.
-// - Inbound IP is delivered only when ip_pass is on and, if MPPE is required,
-//   it arrived encrypted; clear network-layer frames are dropped and counted
+// - Inbound IP is delivered only when ip_pass is on and, if MPPE is required
+//   or runs in the receive direction, it arrived encrypted; clear network-layer frames are dropped and counted
 //   (the kernel accepts them: kernel-facts "Security traps").
 // - Frames the session writes: only protocols 0x0021-0x00FA are encrypted
 //   once MPPE transmit runs (RFC 3078 §3, and ppp_mppe's own check); LCP,
@@ -32,7 +32,9 @@
 //   IP in clear (ppp_ccp_peek). We stop MPPE and all network traffic both
 //   ways instead; the session decides, and only mppe_up() starts them again.
 // - Inbound PPP may carry FF 03 and a one-byte protocol (ACFC/PFC); both are
-//   accepted. We send neither, like the kernel.
+//   accepted. We send FF 03 on every frame and never compress the protocol,
+//   as pptp.c does when ACFC is not negotiated (we never ask for it); LCP
+//   must carry FF 03 in any case (RFC 1661 §6.6).
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -52,10 +54,10 @@ using TimePoint = Clock::time_point;
 using Key16 = std::array<std::uint8_t, 16>;
 using MutableBytes = std::span<std::uint8_t>;
 
-// GRE (16 with seq and ack, RFC 2637 §4.1) + PPP protocol 0x00FD (2) + MPPE
-// header (2) + the encrypted protocol field (2): what the engine writes in
-// front of an IP packet.
-inline constexpr std::size_t kHeadroom = 22;
+// GRE (16 with seq and ack, RFC 2637 §4.1) + address and control FF 03 (2)
+// + PPP protocol 0x00FD (2) + MPPE header (2) + the encrypted protocol field
+// (2): what the engine writes in front of an IP packet.
+inline constexpr std::size_t kHeadroom = 24;
 // Largest datagram the engine accepts or builds (outer IPv4 included).
 inline constexpr std::size_t kMaxDatagram = 2048;
 // Output spans into the engine's own storage stay valid for this many further
