@@ -1,6 +1,7 @@
 #include "daemon/user_carrier.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <nlohmann/json.hpp>
 
@@ -32,12 +33,27 @@ datapath::MppeSetup setup_from(const ppp::auth::MppeKeys& keys, const std::optio
   return s;
 }
 
+void wipe(datapath::MppeSetup& s) {
+  ::explicit_bzero(s.send_start.data(), s.send_start.size());
+  ::explicit_bzero(s.recv_start.data(), s.recv_start.size());
+}
+
+void wipe(std::optional<ppp::auth::MppeKeys>& keys) {
+  if (!keys) return;
+  ::explicit_bzero(keys->send.data(), keys->send.size());
+  ::explicit_bzero(keys->recv.data(), keys->recv.size());
+  keys.reset();
+}
+
 }  // namespace
 
 UserCarrier::UserCarrier(const config::Profile& profile, CarrierEvents events)
     : profile_(profile), events_(std::move(events)), rx_(kBatch), tx_(kBatch) {}
 
-UserCarrier::~UserCarrier() { close(); }
+UserCarrier::~UserCarrier() {
+  close();
+  wipe(keys_);
+}
 
 CarrierStep UserCarrier::open_call(in_addr local, in_addr server) {
   server_ = server;
@@ -69,7 +85,9 @@ CarrierStep UserCarrier::network_phase(const ppp::session_event::NetworkPhase& n
   engine_->set_ip_pass(false);
   if (n.keys) {
     keys_ = *n.keys;
-    engine_->set_mppe(setup_from(*n.keys, n.mppe_hint, n.mppe_hint));
+    auto setup = setup_from(*n.keys, n.mppe_hint, n.mppe_hint);
+    engine_->set_mppe(setup);
+    wipe(setup);
   }
   last_traffic_ = Clock::now();
   return std::nullopt;
@@ -79,7 +97,10 @@ CarrierStep UserCarrier::mppe_up(const ppp::CcpOutcome& mppe) {
   if (!engine_ || !keys_) return CarrierFailure{Exit::MppeMissing, "MPPE came up without keys"};
   // What CCP settled per direction, which the kernel would read off the
   // ConfAcks it saw go by.
-  engine_->set_mppe(setup_from(*keys_, mppe.tx, mppe.rx));
+  auto setup = setup_from(*keys_, mppe.tx, mppe.rx);
+  engine_->set_mppe(setup);
+  wipe(setup);
+  wipe(keys_);  // the engine holds the only copy now
   engine_->mppe_up();
   return std::nullopt;
 }
