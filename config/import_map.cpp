@@ -556,6 +556,25 @@ std::vector<std::string> split_list(std::string_view v) {
   return out;
 }
 
+// JSON on one line with a space after ',' and ':', as the report writes it.
+std::string compact(const ordered_json& j) {
+  if (j.is_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + compact(j[i]);
+    return out + "]";
+  }
+  if (j.is_object()) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& [k, v] : j.items()) {
+      out += (first ? "" : ", ") + ordered_json(k).dump() + ": " + compact(v);
+      first = false;
+    }
+    return out + "}";
+  }
+  return j.dump();
+}
+
 bool truthy(std::string_view v) { return v == "true" || v == "yes" || v == "1"; }
 
 void map_nm_vpn(Ctx& c, const Option& o, const std::string& v) {
@@ -695,7 +714,7 @@ wire::Result<ordered_json> auth_list(Ctx& c) {
   if (auth.empty())
     return wire::Error::fatal("the set-up refuses every login pptpctl can do (MS-CHAPv2, MS-CHAP, CHAP-MD5, PAP with "
                               "MPPE required), so no profile could connect");
-  c.derived("logins not refused -> \"auth\": " + auth.dump());
+  c.derived("logins not refused -> \"auth\": " + compact(auth));
   if (!left_out.empty())
     c.derived("MPPE is required, so " + left_out +
               " are left out although not refused: they give no MPPE keys and could only have sent the password out");
@@ -717,9 +736,9 @@ ordered_json mppe_object(Ctx& c) {
   const ordered_json m = {{"required", required}, {"bits", b}, {"stateful", c.stateful}};
   if (!c.mppe_said) {
     // pppd's default: MPPE is accepted when the server asks, never required.
-    c.derived("no MPPE option (pppd's default: MPPE only if the server asks) -> \"mppe\": " + m.dump());
+    c.derived("no MPPE option (pppd's default: MPPE only if the server asks) -> \"mppe\": " + compact(m));
   } else {
-    c.derived("MPPE options together -> \"mppe\": " + m.dump());
+    c.derived("MPPE options together -> \"mppe\": " + compact(m));
   }
   if (!required)
     c.warn(c.mppe_off ? "MPPE is turned off (nomppe/noccp): the link may run unencrypted; pptpctl still takes MPPE when "
