@@ -182,7 +182,7 @@ void h_pty(Ctx& c, const Option& o) {
 void h_pptp_server(Ctx& c, const Option& o) { c.set_server(o, o.args.empty() ? "" : o.args[0]); }
 
 void h_plugin(Ctx& c, const Option& o) {
-  const std::string_view p = o.args.empty() ? "" : o.args[0];
+  const std::string_view p = o.args.empty() ? std::string_view() : std::string_view(o.args[0]);
   if (p.ends_with("pptp.so"))
     c.became(o, "nothing itself: pppd's PPTP plugin; the server comes from pptp_server");
   else if (c.setup.form == Form::MacosPptp && p.ends_with(".ppp"))
@@ -556,6 +556,32 @@ std::vector<std::string> split_list(std::string_view v) {
   return out;
 }
 
+// The profile is JSON, which holds UTF-8 only (RFC 8259 §8.1).
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;  // continuation bytes
+    if (b >= 0xC2 && b <= 0xDF)
+      n = 1;
+    else if (b >= 0xE0 && b <= 0xEF)
+      n = 2;
+    else if (b >= 0xF0 && b <= 0xF4)
+      n = 3;
+    else if (b >= 0x80)
+      return false;
+    if (s.size() - i <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    const auto b1 = n > 0 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 >= 0xA0) || (b == 0xF0 && b1 < 0x90) ||
+        (b == 0xF4 && b1 >= 0x90))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 // JSON on one line with a space after ',' and ':', as the report writes it.
 std::string compact(const ordered_json& j) {
   if (j.is_array()) {
@@ -799,9 +825,9 @@ wire::Result<Imported> map_setup(const Setup& setup, const SecretsSource& secret
     const auto u = static_cast<unsigned char>(ch);
     return u < 0x20 || u == 0x7f;
   });
-  if (username.size() > kMaxUsernameBytes || control)
+  if (username.size() > kMaxUsernameBytes || control || !valid_utf8(username))
     return wire::Error::fatal("the user name " + wire::quoted(username, 60) +
-                              " is longer than 255 bytes or holds control characters");
+                              " is longer than 255 bytes, holds control characters or is not UTF-8");
   c.derived("user name -> \"username\": " + wire::quoted(username));
 
   // The password: from the file itself, else the chap-secrets entry pppd

@@ -42,8 +42,10 @@ struct Parser {
   std::vector<std::string> stack;  // the files being read, outermost first
   std::size_t files_read = 0;
 
+  // As the mapper writes it: the file's own name and the line.
   std::string where(const std::string& file, std::size_t line) const {
-    return wire::printable(file) + ":" + std::to_string(line);
+    const std::size_t slash = file.rfind('/');
+    return wire::printable(slash == std::string::npos ? file : file.substr(slash + 1), 60) + ":" + std::to_string(line);
   }
 
   void note(std::string line) { setup.notes.push_back(std::move(line)); }

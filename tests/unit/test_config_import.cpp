@@ -127,7 +127,7 @@ const std::vector<Row>& rows() {
         R"(warning: hostile-include-loop:3: file "hostile-include-loop" not read: it includes itself; its options are missing)"},
        nullptr},
       {"hostile-quotes", nullptr, nullptr, Form::PppdPeers, "{}", "", {},
-       R"(the user name "alice\x1b]0;owned\x07" is longer than 255 bytes or holds control characters)"},
+       R"(the user name "alice\x1b]0;owned\x07" is longer than 255 bytes, holds control characters or is not UTF-8)"},
   };
   return r;
 }
