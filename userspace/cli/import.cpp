@@ -109,6 +109,11 @@ Exit cmd_import(const CommonOptions& common, const std::string& name_flag, const
   namespace imp = config::importer;
   auto text = read_regular(file, imp::kMaxInputBytes);
   if (!text) return fail(Exit::BadProfile, text.error().reason);
+  // The file may hold the password (macOS, NetworkManager): wiped on the way out.
+  struct Wipe {
+    std::string& s;
+    ~Wipe() { config::wipe(s.data(), s.size()); }
+  } wipe_text{*text};
   const imp::ReadFile read = [](const std::string& path) { return read_regular(path, imp::kMaxInputBytes); };
   auto setup = imp::parse_setup(*text, file, read);
   if (!setup) return fail(Exit::BadProfile, wire::printable(file) + ": " + setup.error().reason);
