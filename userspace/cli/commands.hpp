@@ -16,6 +16,8 @@ Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, i
 Exit cmd_down(const std::string& name);
 Exit cmd_status(const std::string& name, bool json);
 Exit cmd_list(const CommonOptions& common);
+Exit cmd_import(const CommonOptions& common, const std::string& name, const std::string& secrets,
+                const std::string& file);
 
 // Before any command, as root: puts back the DNS that tunnels whose daemons
 // are gone (crash, power loss) left behind, and says so on stderr.

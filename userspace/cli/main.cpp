@@ -40,6 +40,13 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("list", "List profiles");
 
+  std::string import_file, secrets_file;
+  auto* import_cmd = app.add_subcommand(
+      "import", "Turn a pppd peers file, macOS PPTP.ppp options or a NetworkManager-pptp keyfile into a profile");
+  import_cmd->add_option("file", import_file, "The file to import; its form is told from its content")->required();
+  import_cmd->add_option("--name", name, "Profile name (default: the peers file's name, or the keyfile's id)");
+  import_cmd->add_option("--secrets", secrets_file, "pppd's chap-secrets to find the password in (default /etc/ppp/chap-secrets)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +61,7 @@ int main(int argc, char** argv) {
   else if (run->parsed()) rc = cmd_run(common, name, debug, progress_fd);
   else if (down->parsed()) rc = cmd_down(name);
   else if (status->parsed()) rc = cmd_status(name, json);
+  else if (import_cmd->parsed()) rc = cmd_import(common, name, secrets_file, import_file);
   else rc = cmd_list(common);
   return code(rc);
 }

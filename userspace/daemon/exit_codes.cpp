@@ -25,6 +25,7 @@ std::string_view exit_name(Exit e) {
     case Exit::LinkLost: return "link-lost";
     case Exit::Timeout: return "timeout";
     case Exit::Cancelled: return "cancelled";
+    case Exit::ProfileExists: return "profile-exists";
   }
   return "failure";
 }

@@ -27,10 +27,11 @@ enum class Exit : int {
   LinkLost = 18,         // the server closed the link or stopped answering
   Timeout = 19,          // the whole connect took longer than connect_timeout_s
   Cancelled = 20,        // Ctrl-C (SIGINT/SIGTERM) on `pptpctl up` before it returned
+  ProfileExists = 21,    // `import` would overwrite an existing profile or password file
 };
 
 // The highest code, for tables that list them all.
-inline constexpr Exit kLastExit = Exit::Cancelled;
+inline constexpr Exit kLastExit = Exit::ProfileExists;
 
 inline constexpr int code(Exit e) { return static_cast<int>(e); }
 

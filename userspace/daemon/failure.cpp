@@ -44,6 +44,7 @@ bool is_permanent(Exit code) {
     case Exit::Usage:
     case Exit::AlreadyRunning:
     case Exit::Cancelled:
+    case Exit::ProfileExists:
       return true;
     case Exit::Ok:
     case Exit::Failure:
