@@ -19,7 +19,7 @@ _pptpctl_profiles() {
 
 _pptpctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="up run down status list" command="" opts="" nargs=0 i
+  local commands="up run down status list import" command="" opts="" nargs=0 i
   # Replies through $(...), not mapfile < <(...): process substitution
   # needs /dev/fd. Profile names, commands and options hold no spaces.
   # The first word that is neither an option nor --config-dir's value is the
@@ -42,8 +42,16 @@ _pptpctl() {
     up | run) opts="--debug --help" ;;
     status) opts="--json --help" ;;
     down | list) opts="--help" ;;
+    import) opts="--name --secrets --help" ;;
     *) return 0 ;;
   esac
+  # import takes files, not profile names.
+  if [ "$command" = import ] && [[ $cur != -* ]] && [ "$prev" != --name ]; then
+    compopt -o filenames 2>/dev/null
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -f -- "$cur"))
+    return 0
+  fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [ -z "$command" ]; then
