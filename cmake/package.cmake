@@ -19,13 +19,19 @@ set(MAN_INPUTS
   ${CMAKE_SOURCE_DIR}/config/profile_parse.cpp
   ${CMAKE_SOURCE_DIR}/userspace/daemon/exit_codes.hpp
   ${CMAKE_SOURCE_DIR}/userspace/daemon/exit_codes.cpp)
+# One run writes both sources: two runs in parallel (make -j) would race on
+# the same temporary files.
+add_custom_command(OUTPUT ${PKG_OUT}/pptpctl.8.scd ${PKG_OUT}/pptpctl.json.5.scd
+  COMMAND ${CMAKE_SOURCE_DIR}/docs/man/generate ${CMAKE_SOURCE_DIR} ${PKG_OUT} ${PROJECT_VERSION}
+  DEPENDS ${MAN_INPUTS}
+  COMMENT "man page sources"
+  VERBATIM)
 set(MAN_PAGES)
 foreach(page pptpctl.8 pptpctl.json.5)
   add_custom_command(OUTPUT ${PKG_OUT}/${page}.gz
-    COMMAND ${CMAKE_SOURCE_DIR}/docs/man/generate ${CMAKE_SOURCE_DIR} ${PKG_OUT} ${PROJECT_VERSION}
     COMMAND sh -c "${SCDOC} <${PKG_OUT}/${page}.scd >${PKG_OUT}/${page}"
     COMMAND ${GZIP} -9nf ${PKG_OUT}/${page}
-    DEPENDS ${MAN_INPUTS}
+    DEPENDS ${PKG_OUT}/${page}.scd
     COMMENT "man page ${page}"
     VERBATIM)
   list(APPEND MAN_PAGES ${PKG_OUT}/${page}.gz)
@@ -54,7 +60,8 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "PPTP VPN client whose data path runs in t
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "pptpctl replaces pptp-linux and pppd with one small tool: it reads a JSON
 profile, runs the PPTP control connection and the PPP negotiation (LCP,
 MS-CHAPv2, CCP/MPPE, IPCP) itself, then hands the call to the kernel's PPTP
-socket and /dev/ppp. It sets and takes back addresses, routes and DNS,
+socket and /dev/ppp (or, on kernels without PPTP, carries the tunnel itself
+over a TUN device). It sets and takes back addresses, routes and DNS,
 redials lost links, and runs one systemd unit per tunnel.
 .
 PPTP's cryptography is broken; use it only where nothing better is offered.")
