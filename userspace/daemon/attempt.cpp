@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/failure.hpp"
+#include "daemon/kernel_carrier.hpp"
 #include "daemon/random.hpp"
 #include "daemon/session_config.hpp"
+#include "daemon/user_carrier.hpp"
 #include "kernel/in_addr.hpp"
 #include "netlink/link.hpp"
 #include "ppp/describe.hpp"
@@ -22,6 +24,20 @@ namespace ev = ppp::session_event;
 using namespace std::chrono_literals;
 
 namespace {
+
+// `path` is Kernel or Userspace (Auto is resolved before: choose_data_path).
+// Only here does an attempt name an implementation; the rest of it sees the
+// Carrier interface.
+std::unique_ptr<Carrier> make_carrier(config::DataPath path, const config::Profile& profile, CarrierEvents events) {
+  switch (path) {
+    case config::DataPath::Auto:
+    case config::DataPath::Kernel:
+      return std::make_unique<KernelCarrier>(profile, std::move(events));
+    case config::DataPath::Userspace:
+      return std::make_unique<UserCarrier>(profile, std::move(events));
+  }
+  return std::make_unique<KernelCarrier>(profile, std::move(events));
+}
 
 std::string mppe_words(const std::optional<ppp::MppeMode>& m) {
   if (!m) return "none";

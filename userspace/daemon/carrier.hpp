@@ -90,7 +90,4 @@ class Carrier {
   virtual void close() = 0;
 };
 
-// `path` is Kernel or Userspace (Auto is resolved before: choose_data_path).
-std::unique_ptr<Carrier> make_carrier(config::DataPath path, const config::Profile& profile, CarrierEvents events);
-
 }  // namespace pptpctl
