@@ -1,25 +1,12 @@
 #include "datapath/mppe.hpp"
 
-#include <nettle/sha1.h>
 
 #include "ppp/auth_text.hpp"
+#include "ppp/mppe_keys.hpp"
 
 namespace datapath {
 
 namespace {
-
-// SHAPad1 and SHAPad2 of RFC 3079 §3.3 (GetNewKeyFromSHA).
-constexpr std::size_t kPadLength = 40;
-constexpr std::array<std::uint8_t, kPadLength> kPad1 = [] {
-  std::array<std::uint8_t, kPadLength> pad{};
-  pad.fill(0x00);
-  return pad;
-}();
-constexpr std::array<std::uint8_t, kPadLength> kPad2 = [] {
-  std::array<std::uint8_t, kPadLength> pad{};
-  pad.fill(0xF2);
-  return pad;
-}();
 
 constexpr std::uint16_t count_of(std::uint16_t header) { return header & mppe_header::CountMask; }
 constexpr std::uint16_t next_count(std::uint16_t count, std::uint16_t step = 1) {
@@ -49,14 +36,8 @@ KeySchedule::KeySchedule(const MppeKeyConfig& config) : start_(config.start_key)
   // to the start key; ppp_mppe's mppe_rekey(state, 1)): the SHA-1 result is
   // taken as it is, with no RC4 pass, then salted.
   session_ = start_;
-  sha1_ctx sha;
-  sha1_init(&sha);
-  sha1_update(&sha, length_, start_.data());
-  sha1_update(&sha, kPad1.size(), kPad1.data());
-  sha1_update(&sha, length_, session_.data());
-  sha1_update(&sha, kPad2.size(), kPad2.data());
-  sha1_digest(&sha, length_, session_.data());
-  ppp::auth::wipe(std::span(reinterpret_cast<std::uint8_t*>(&sha), sizeof sha));
+  ppp::auth::mppe_new_key_from_sha(std::span(start_).first(length_), std::span(session_).first(length_),
+                                   std::span(session_).first(length_));
   salt();
   arcfour_set_key(&rc4_, length_, session_.data());
 }
@@ -73,19 +54,13 @@ void KeySchedule::rekey() {
   // InterimKey encrypted by RC4 keyed with InterimKey; 40/56-bit keys are
   // salted (RFC 3079 §3.1/§3.5) before the RC4 tables are set up with it.
   std::array<std::uint8_t, 16> interim{};
-  sha1_ctx sha;
-  sha1_init(&sha);
-  sha1_update(&sha, length_, start_.data());
-  sha1_update(&sha, kPad1.size(), kPad1.data());
-  sha1_update(&sha, length_, session_.data());
-  sha1_update(&sha, kPad2.size(), kPad2.data());
-  sha1_digest(&sha, length_, interim.data());
+  ppp::auth::mppe_new_key_from_sha(std::span(start_).first(length_), std::span(session_).first(length_),
+                                   std::span(interim).first(length_));
   arcfour_set_key(&rc4_, length_, interim.data());
   arcfour_crypt(&rc4_, length_, session_.data(), interim.data());
   salt();
   arcfour_set_key(&rc4_, length_, session_.data());
   ppp::auth::wipe(interim);
-  ppp::auth::wipe(std::span(reinterpret_cast<std::uint8_t*>(&sha), sizeof sha));
 }
 
 void KeySchedule::salt() {

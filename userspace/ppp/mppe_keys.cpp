@@ -30,8 +30,9 @@ void sha1_pad(sha1_ctx& ctx, std::uint8_t value) {
   sha1_update(&ctx, pad.size(), pad.data());
 }
 
-// GetNewKeyFromSHA: SHA-1(start, pad1, session, pad2) cut to out.size().
-void new_key_from_sha(std::span<const std::uint8_t> start_key, std::span<const std::uint8_t> session_key,
+}  // namespace
+
+void mppe_new_key_from_sha(std::span<const std::uint8_t> start_key, std::span<const std::uint8_t> session_key,
                       std::span<std::uint8_t> out) {
   sha1_ctx ctx;
   sha1_init(&ctx);
@@ -40,9 +41,8 @@ void new_key_from_sha(std::span<const std::uint8_t> start_key, std::span<const s
   sha1_update(&ctx, session_key.size(), session_key.data());
   sha1_pad(ctx, 0xF2);
   sha1_digest(&ctx, out.size(), out.data());
+  wipe(std::span(reinterpret_cast<std::uint8_t*>(&ctx), sizeof ctx));
 }
-
-}  // namespace
 
 Key16 mppe_master_key(const Hash16& password_hash_hash, const Response24& nt_response) {
   sha1_ctx ctx;
@@ -103,14 +103,14 @@ MppeKeys mppe_keys_mschapv1(const Hash16& password_hash, const Challenge8& chall
 
 Key16 mppe_initial_session_key_128(const Key16& start_key) {
   Key16 out{};
-  new_key_from_sha(start_key, start_key, out);
+  mppe_new_key_from_sha(start_key, start_key, out);
   return out;
 }
 
 std::array<std::uint8_t, 8> mppe_initial_session_key_short(const std::array<std::uint8_t, 8>& start_key,
                                                            MppeShortKey strength) {
   std::array<std::uint8_t, 8> out{};
-  new_key_from_sha(start_key, start_key, out);
+  mppe_new_key_from_sha(start_key, start_key, out);
   // Export-grade keys: the leading bytes are replaced by a fixed salt, so only
   // 40 or 56 bits stay secret.
   switch (strength) {

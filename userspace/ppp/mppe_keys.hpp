@@ -5,6 +5,7 @@
 // end.
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include "ppp/mschap.hpp"
 
@@ -37,6 +38,12 @@ MppeKeys mppe_keys_mschapv2(const Hash16& password_hash, const Response24& nt_re
 // use the same key. (The 40/56-bit LM-hash variants are not provided: we never
 // use the LM hash.)
 MppeKeys mppe_keys_mschapv1(const Hash16& password_hash, const Challenge8& challenge);
+
+// GetNewKeyFromSHA (RFC 3079 §3.3): SHA-1 over the start key, SHAPad1, the
+// session key and SHAPad2, its first out.size() bytes. `out` may be the
+// session key itself. The userspace MPPE rekeys with it (RFC 3078 §7.3).
+void mppe_new_key_from_sha(std::span<const std::uint8_t> start_key, std::span<const std::uint8_t> session_key,
+                           std::span<std::uint8_t> out);
 
 // GetNewKeyFromSHA with the initial session key equal to the start key, as at
 // the start of a session (RFC 3078 §7.3 / RFC 3079 §3.5 examples).
