@@ -57,19 +57,25 @@ wire::Result<GreSocket> GreSocket::open(in_addr local, in_addr server) {
   return GreSocket(std::move(fd));
 }
 
+// One datagram per message, each in one iovec pointing at the caller's
+// bytes (sendmmsg only reads them; the cast is what struct iovec wants).
+template <typename Buffers>
+void GreSocket::prepare(const Buffers& buffers, std::size_t n) {
+  msgs_.assign(n, mmsghdr{});
+  iov_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    iov_[i] = {const_cast<std::uint8_t*>(buffers[i].data()), buffers[i].size()};
+    msgs_[i].msg_hdr.msg_iov = &iov_[i];
+    msgs_[i].msg_hdr.msg_iovlen = 1;
+  }
+}
+
 wire::Result<std::size_t> GreSocket::receive(std::span<const std::span<std::uint8_t>> buffers,
                                              std::span<std::size_t> sizes) {
   const std::size_t n = std::min({buffers.size(), sizes.size(), kMaxBatch});
   if (n == 0) return std::size_t{0};
-  msgs_.assign(n, mmsghdr{});
-  iov_.resize(n);
+  prepare(buffers, n);
   auto& msgs = msgs_;
-  auto& iov = iov_;
-  for (std::size_t i = 0; i < n; ++i) {
-    iov[i] = {buffers[i].data(), buffers[i].size()};
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-  }
   for (;;) {
     const int got = ::recvmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
     if (got >= 0) {
@@ -101,15 +107,8 @@ wire::Result<std::size_t> GreSocket::receive(std::span<const std::span<std::uint
 wire::Result<std::size_t> GreSocket::send(std::span<const wire::ByteView> packets) {
   const std::size_t n = std::min(packets.size(), kMaxBatch);
   if (n == 0) return std::size_t{0};
-  msgs_.assign(n, mmsghdr{});
-  iov_.resize(n);
+  prepare(packets, n);
   auto& msgs = msgs_;
-  auto& iov = iov_;
-  for (std::size_t i = 0; i < n; ++i) {
-    iov[i] = {const_cast<std::uint8_t*>(packets[i].data()), packets[i].size()};
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-  }
   std::size_t sent = 0;
   while (sent < n) {
     const int r = ::sendmmsg(fd_.get(), msgs.data() + sent, static_cast<unsigned>(n - sent), MSG_DONTWAIT);

@@ -43,6 +43,8 @@ class GreSocket {
 
  private:
   explicit GreSocket(wire::Fd fd) : fd_(std::move(fd)) {}
+  template <typename Buffers>
+  void prepare(const Buffers& buffers, std::size_t n);
   wire::Fd fd_;
   std::uint64_t truncated_ = 0;
   // Reused by every call: the batch path allocates nothing once warm.
