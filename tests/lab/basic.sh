@@ -19,7 +19,7 @@ ip -n cli route show 203.0.113.0/24 | grep -q 'dev pptp-office' || lab_fail "rou
 grep -q '^nameserver 192.0.2.53' /etc/resolv.conf || lab_fail "resolv.conf does not list the server's DNS 192.0.2.53"
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no ping reply from $SRV_TUN_IP through the tunnel"
 grep -q "MPPE 128-bit stateless compression enabled" "$LOGS/server-pppd.log" || lab_fail "server did not enable MPPE-128"
-tunnel=$(lab_iperf cli $SRV_TUN_IP 5) || lab_fail "iperf3 through the tunnel failed"
+tunnel=$(lab_iperf cli $SRV_TUN_IP 5) || lab_fail "iperf3 through the tunnel failed: $(lab_iperf_error)"
 
 ip netns exec cli "$PPTPCTL" status --json office >"$LOGS/status.json" || lab_fail "status --json failed"
 for key in state interface local peer dns mppe uptime_s rx_bytes tx_bytes; do

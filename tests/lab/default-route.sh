@@ -20,7 +20,7 @@ for dst in 203.0.113.99 9.9.9.9 100.64.0.1; do
   ip -n cli route get $dst | grep -q 'dev pptp-full' || lab_fail "$dst is not routed through the tunnel: $(ip -n cli route get $dst)"
 done
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no ping reply through the full tunnel"
-tunnel=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the full tunnel failed (GRE looping into the tunnel?)"
+tunnel=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the full tunnel failed (GRE looping into the tunnel?): $(lab_iperf_error)"
 lab_log "client: full tunnel up, server pinned via $SRV_IP, ${tunnel} Mbit/s"
 
 lab_pptpctl_down full

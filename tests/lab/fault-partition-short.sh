@@ -46,7 +46,7 @@ awk -v u="$uptime" -v s="$since_up" 'BEGIN { exit !(u + 2 >= s) }' \
 [ "$(lab_server_pids pppd)" = "$server_pppd0" ] || lab_fail "the server's pppd changed ($server_pppd0 -> $(lab_server_pids pppd)): the server dropped the call"
 grep -q "No response to .* echo-requests" "$LOGS/server-pppd.log" && lab_fail "the server's pppd counted the link dead"
 lab_check_link short pptp-short 203.0.113.0/24
-mbps=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the tunnel failed after the partition"
+mbps=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the tunnel failed after the partition: $(lab_iperf_error)"
 lab_log "client: same call $call0 and daemon $pid0 after the cut, uptime ${uptime}s, reconnects ${rec:-absent}, ${mbps} Mbit/s"
 
 lab_pptpctl_down short

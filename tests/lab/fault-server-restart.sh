@@ -53,7 +53,7 @@ resumed=$(awk -v t="$back_rel" '$1 == "[" && $4 == "sec" && $NF != "sender" && $
 if [ "$addr1" = "$addr0" ]; then
   [ -n "$resumed" ] || lab_fail "the iperf3 stream never moved bytes again although the address came back the same (iperf3 status $iperf_rc)"
 fi
-mbps=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "a new iperf3 through the tunnel failed after the redial"
+mbps=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "a new iperf3 through the tunnel failed after the redial: $(lab_iperf_error)"
 
 lab_pptpctl_down office
 lab_figures "detect_s=$detect_s down_s=$DOWN_S resume_s=$resume_s iperf_resumed_s=${resumed:-never} reconnects=$(lab_field office reconnects) tunnel_mbps=$mbps"

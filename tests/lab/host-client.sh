@@ -94,11 +94,8 @@ host_said() { grep "^pptpctl: $1: " "$LOGS/pptpctl-$1.log" | grep -v -E "$1: (se
 # direction); prints the receiver's Mbit/s.
 host_iperf() {
   local target=$1 seconds=$2 out; shift 2
-  out=$(timeout $((seconds + 30)) iperf3 -c "$target" -t "$seconds" -f m "$@" 2>&1)
-  local rc=$?
-  echo "$out" >>"$LOGS/iperf3-client.log"
-  [ $rc = 0 ] || return 1
-  echo "$out" | awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") print $i }' | tail -1
+  out=$(lab_iperf_run timeout $((seconds + 30)) iperf3 -c "$target" -t "$seconds" -f m "$@") || return 1
+  echo "$out" | lab_iperf_mbps
 }
 
 # a. A Start-Control-Connection-Request (RFC 2637 §2.1: 156 bytes, message
@@ -166,8 +163,8 @@ host_half() {
   [ "$result" = 1 ] || lab_fail "pptpd answered the Start-Control-Connection-Request with result code $result, not 1"
   # The bare path's throughput, both ways: the baseline for the tunnel's.
   local tap_up tap_down
-  tap_up=$(host_iperf $SRV_IP 2) || lab_fail "iperf3 to the VM over the tap failed"
-  tap_down=$(host_iperf $SRV_IP 2 -R) || lab_fail "iperf3 from the VM (-R) over the tap failed"
+  tap_up=$(host_iperf $SRV_IP 2) || lab_fail "iperf3 to the VM over the tap failed: $(lab_iperf_error)"
+  tap_down=$(host_iperf $SRV_IP 2 -R) || lab_fail "iperf3 from the VM (-R) over the tap failed: $(lab_iperf_error)"
   lab_log "a. server ready ${ready_s}s after the host half started; over the tap: ping ${rtt} ms, iperf3 ${tap_up} Mbit/s up, ${tap_down} Mbit/s down; pptpd answers SCCRQ with result 1 and a stop request with its reply"
 
   # b. The kernel data path on a kernel without PPP. A build that predates the
@@ -227,8 +224,8 @@ host_half() {
   grep -q '^nameserver 192.0.2.53' /etc/resolv.conf || lab_fail "resolv.conf does not list the server's DNS 192.0.2.53"
   ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no ping reply from $SRV_TUN_IP through the userspace tunnel"
   local up_mbps down_mbps
-  up_mbps=$(host_iperf $SRV_TUN_IP 3) || lab_fail "iperf3 to the server through the tunnel failed"
-  down_mbps=$(host_iperf $SRV_TUN_IP 3 -R) || lab_fail "iperf3 from the server (-R) through the tunnel failed"
+  up_mbps=$(host_iperf $SRV_TUN_IP 3) || lab_fail "iperf3 to the server through the tunnel failed: $(lab_iperf_error)"
+  down_mbps=$(host_iperf $SRV_TUN_IP 3 -R) || lab_fail "iperf3 from the server (-R) through the tunnel failed: $(lab_iperf_error)"
   "$PPTPCTL" status --json office >"$LOGS/status-after-iperf.json" || lab_fail "status --json failed after iperf3"
   [ "$(jq -r .tx_bytes "$LOGS/status-after-iperf.json")" -gt 100000 ] || lab_fail "status: tx_bytes does not count the iperf3 traffic"
   [ "$(jq -r .rx_bytes "$LOGS/status-after-iperf.json")" -gt 100000 ] || lab_fail "status: rx_bytes does not count the iperf3 -R traffic"

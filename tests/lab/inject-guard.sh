@@ -68,7 +68,7 @@ lab_log "guarded: dropped $dropped0 -> $dropped1, client InEchos $echos0 -> $ech
 # MPPE traffic keeps flowing (the forgery may cost the server one packet:
 # its sequence number was taken).
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no ping reply through the guarded tunnel after the forgery"
-tunnel=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the guarded tunnel failed"
+tunnel=$(lab_iperf cli $SRV_TUN_IP 3) || lab_fail "iperf3 through the guarded tunnel failed: $(lab_iperf_error)"
 [ "$(guard_dropped)" = "$dropped1" ] || lab_fail "the guard dropped real traffic: counter $(guard_dropped) after ping and iperf3"
 lab_log "guarded: ping and iperf3 (${tunnel} Mbit/s) pass, nothing else dropped"
 lab_pptpctl_down guard

@@ -48,7 +48,7 @@ echo "$err" | grep -qE 'No route to host|unreachable' || lab_fail "ping -6 $OFFL
 ping6_ok $ONLINK6 || lab_fail "the on-link $ONLINK6 no longer answers with the block in place"
 ip -n cli route get 9.9.9.9 | grep -q 'dev pptp-full' || lab_fail "IPv4 is not routed through the tunnel"
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no IPv4 ping reply through the tunnel"
-tunnel=$(lab_iperf cli $SRV_TUN_IP 2) || lab_fail "iperf3 through the tunnel failed"
+tunnel=$(lab_iperf cli $SRV_TUN_IP 2) || lab_fail "iperf3 through the tunnel failed: $(lab_iperf_error)"
 lab_log "client: up; ip -6 route get $OFFLINK6: $(echo "$get" | head -1)"
 lab_log "client: off-link IPv6 refused ($err); on-link $ONLINK6 answers; IPv4 ${tunnel} Mbit/s in the tunnel"
 lab_figures "ipv6-block: IPv4 through the tunnel ${tunnel} Mbit/s with IPv6 blocked"

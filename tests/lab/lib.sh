@@ -171,15 +171,45 @@ lab_wait_addr() {
   return 1
 }
 
+# Runs an iperf3 client command line (ARGS) and prints what it printed. An
+# iperf3 server serves one test at a time and, under TCG, can still be
+# cleaning up the previous one when the next arrives: it then refuses with
+# "the server is busy running a test" (iperf3's IESERVERBUSY). That refusal,
+# and only that, is retried, at most three times. The output goes to
+# iperf3-client.log; on failure, iperf3's own error line goes to a file that
+# lab_iperf_error prints (callers run this in a $(...) subshell).
+lab_iperf_run() {
+  local out rc try err
+  rm -f "$LOGS/iperf3-last-error"
+  for try in 1 2 3 4; do
+    out=$("$@" 2>&1)
+    rc=$?
+    echo "$out" >>"$LOGS/iperf3-client.log"
+    [ $rc != 0 ] && [ $try != 4 ] && echo "$out" | grep -q "server is busy" || break
+    echo "(iperf3 server busy; retry $try)" >>"$LOGS/iperf3-client.log"
+    sleep 1
+  done
+  if [ $rc != 0 ]; then
+    err=$(echo "$out" | grep -m1 -i "error" || echo "$out" | tail -1)
+    echo "${err:-exit status $rc, no output}" >"$LOGS/iperf3-last-error"
+    return 1
+  fi
+  echo "$out"
+}
+
+# Why the last lab_iperf_run failed, in iperf3's words.
+lab_iperf_error() { cat "$LOGS/iperf3-last-error" 2>/dev/null || echo "no error recorded"; }
+
+# The receiver's Mbit/s from iperf3's output on stdin.
+lab_iperf_mbps() {
+  awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") print $i }' | tail -1
+}
+
 # iperf3 from NS to TARGET for SECONDS; prints the receiver's Mbit/s.
 lab_iperf() {
   local ns=$1 target=$2 seconds=${3:-5} out
-  out=$(timeout $((seconds + 30)) ip netns exec "$ns" iperf3 -c "$target" -t "$seconds" -f m 2>&1) || {
-    echo "$out" >>"$LOGS/iperf3-client.log"
-    return 1
-  }
-  echo "$out" >>"$LOGS/iperf3-client.log"
-  echo "$out" | awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") print $i }' | tail -1
+  out=$(lab_iperf_run timeout $((seconds + 30)) ip netns exec "$ns" iperf3 -c "$target" -t "$seconds" -f m) || return 1
+  echo "$out" | lab_iperf_mbps
 }
 
 # pppd's exit status as words (pppd(8), EXIT STATUS).

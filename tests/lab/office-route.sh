@@ -40,7 +40,7 @@ rx0=$(ip netns exec cli cat /sys/class/net/pptp-office/statistics/rx_packets)
 ip netns exec cli ping -c 3 -W 5 $OFFICE_HOST >/dev/null || lab_fail "no ping reply from $OFFICE_HOST through the tunnel"
 rx1=$(ip netns exec cli cat /sys/class/net/pptp-office/statistics/rx_packets)
 [ $((rx1 - rx0)) -ge 3 ] || lab_fail "the replies from $OFFICE_HOST did not come through pptp-office ($rx0 -> $rx1 packets)"
-tunnel=$(lab_iperf cli $OFFICE_HOST 3) || lab_fail "iperf3 to $OFFICE_HOST through the tunnel failed (GRE looping into the tunnel?)"
+tunnel=$(lab_iperf cli $OFFICE_HOST 3) || lab_fail "iperf3 to $OFFICE_HOST through the tunnel failed (GRE looping into the tunnel?): $(lab_iperf_error)"
 sleep 2
 [ "$(lab_state office)" = up ] || lab_fail "the tunnel did not stay up (state $(lab_state office))"
 lab_log "client: up; ip route get $SRV_IP: $server_way"

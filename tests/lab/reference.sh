@@ -34,8 +34,8 @@ grep -q "MPPE 128-bit stateless compression enabled" "$LOGS/client-pppd.log" \
   || lab_fail "client link came up without MPPE-128 (see client-pppd.log)"
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no ping reply from $SRV_TUN_IP through the tunnel"
 
-tunnel=$(lab_iperf cli $SRV_TUN_IP 5) || lab_fail "iperf3 through the tunnel failed"
-veth=$(lab_iperf cli $SRV_IP 5) || lab_fail "iperf3 over bare veth failed"
+tunnel=$(lab_iperf cli $SRV_TUN_IP 5) || lab_fail "iperf3 through the tunnel failed: $(lab_iperf_error)"
+veth=$(lab_iperf cli $SRV_IP 5) || lab_fail "iperf3 over bare veth failed: $(lab_iperf_error)"
 
 ip netns pids cli | xargs -r kill
 lab_figures "connect_s=$connect_s tunnel_mbps=$tunnel veth_mbps=$veth"

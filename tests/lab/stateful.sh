@@ -24,9 +24,8 @@ ip netns exec cli nft add table inet lab
 ip netns exec cli nft add chain inet lab in '{ type filter hook input priority 0; }'
 ip netns exec cli nft add rule inet lab in meta l4proto gre numgen inc mod 50 == 0 counter drop
 # Server to client is the stateful direction: iperf3 -R makes the server send.
-out=$(timeout 60 ip netns exec cli iperf3 -c $SRV_TUN_IP -R -t 8 -f m 2>&1) || lab_fail "iperf3 through the lossy stateful tunnel failed"
-echo "$out" >>"$LOGS/iperf3-client.log"
-mbps=$(echo "$out" | awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") print $i }' | tail -1)
+out=$(lab_iperf_run timeout 60 ip netns exec cli iperf3 -c $SRV_TUN_IP -R -t 8 -f m) || lab_fail "iperf3 through the lossy stateful tunnel failed: $(lab_iperf_error)"
+mbps=$(echo "$out" | lab_iperf_mbps)
 resets=$(grep -c 'sent \[CCP ResetReq' /run/pptpctl/lossy.log || true)
 [ "$resets" -gt 0 ] || lab_fail "no CCP Reset-Request was sent although packets were lost"
 grep -q 'rcvd \[CCP ResetAck' /run/pptpctl/lossy.log || lab_fail "the server never acknowledged a Reset-Request"

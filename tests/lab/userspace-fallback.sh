@@ -31,10 +31,9 @@ lab_log "client: pptp-office (TUN) up with $addr after ${UP_SECONDS}s"
 ip -n cli route show 203.0.113.0/24 | grep -q 'dev pptp-office' || lab_fail "route 203.0.113.0/24 is not through pptp-office"
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "no ping reply from $SRV_TUN_IP through the userspace tunnel"
 grep -q "MPPE 128-bit stateless compression enabled" "$LOGS/server-pppd.log" || lab_fail "server did not enable MPPE-128"
-up_mbps=$(lab_iperf cli $SRV_TUN_IP 5) || lab_fail "iperf3 client to server through the userspace tunnel failed"
-out=$(timeout 40 ip netns exec cli iperf3 -c $SRV_TUN_IP -R -t 5 -f m 2>&1) || { echo "$out" >>"$LOGS/iperf3-client.log"; lab_fail "iperf3 server to client (-R) failed"; }
-echo "$out" >>"$LOGS/iperf3-client.log"
-down_mbps=$(echo "$out" | awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") print $i }' | tail -1)
+up_mbps=$(lab_iperf cli $SRV_TUN_IP 5) || lab_fail "iperf3 client to server through the userspace tunnel failed: $(lab_iperf_error)"
+out=$(lab_iperf_run timeout 40 ip netns exec cli iperf3 -c $SRV_TUN_IP -R -t 5 -f m) || lab_fail "iperf3 server to client (-R) failed: $(lab_iperf_error)"
+down_mbps=$(echo "$out" | lab_iperf_mbps)
 
 ip netns exec cli "$PPTPCTL" status --json office >"$LOGS/status.json" || lab_fail "status --json failed"
 [ "$(jq -r .data_path "$LOGS/status.json")" = userspace ] || lab_fail "status: data_path is $(jq -r .data_path "$LOGS/status.json")"
@@ -78,9 +77,8 @@ lab_pptpctl_up stateful
 grep -q "encrypted: send MPPE 128-bit stateless, receive MPPE 128-bit stateful" "$LOGS/pptpctl-up.log" \
   || lab_fail "stateful: expected stateless sending and stateful receiving"
 ip netns exec cli ping -c 3 -W 5 $SRV_TUN_IP >/dev/null || lab_fail "stateful: no ping through the userspace tunnel"
-out=$(timeout 40 ip netns exec cli iperf3 -c $SRV_TUN_IP -R -t 5 -f m 2>&1) || { echo "$out" >>"$LOGS/iperf3-client.log"; lab_fail "stateful: iperf3 -R failed"; }
-echo "$out" >>"$LOGS/iperf3-client.log"
-st_mbps=$(echo "$out" | awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") print $i }' | tail -1)
+out=$(lab_iperf_run timeout 40 ip netns exec cli iperf3 -c $SRV_TUN_IP -R -t 5 -f m) || lab_fail "stateful: iperf3 -R failed: $(lab_iperf_error)"
+st_mbps=$(echo "$out" | lab_iperf_mbps)
 lab_pptpctl_down stateful
 lab_same_as "$LOGS/snapshot"
 lab_log "client: stateful receive through the userspace path, $st_mbps Mbit/s"
