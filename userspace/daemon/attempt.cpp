@@ -328,9 +328,16 @@ void Attempt::on_up(const ev::Up& up) {
   TunnelAddresses t;
   t.ifname = carrier_->interface_name();
   t.ifindex = static_cast<int>(carrier_->interface_index());
-  // Room for MPPE's header inside the peer's MRU.
-  const unsigned overhead = up.mppe && up.mppe->tx ? 4u : 0u;
-  t.mtu = std::min<unsigned>(profile_.mtu, static_cast<unsigned>(up.peer_mru) - overhead);
+  // The path's MTU less PPTP's own bytes, or the profile's number; either
+  // way MPPE's header must fit in the peer's MRU (pptp/tunnel_mtu.hpp).
+  const bool mppe_tx = up.mppe && up.mppe->tx;
+  const auto path = profile_.mtu ? pptp::PathMtu{}
+                                 : network_.path_mtu(kernel::to_ipv4(tcp_->server), t.ifindex);
+  const auto fixed = profile_.mtu ? std::optional<unsigned>(*profile_.mtu) : std::nullopt;
+  const auto mtu = pptp::choose_tunnel_mtu(fixed, path, mppe_tx, up.peer_mru);
+  t.mtu = mtu.mtu;
+  t.mtu_how = mtu.how;
+  mtu_ = mtu;
   t.local = up.ip.local;
   t.peer = up.ip.peer;
   t.server = kernel::to_ipv4(tcp_->server);
@@ -392,6 +399,13 @@ void Attempt::describe(nlohmann::json& j) const {
     j["inject_guard"] = "ip " + *table;
   } else {
     j["inject_guard"] = nullptr;
+  }
+  j["mtu"] = mtu_.mtu;
+  j["mtu_source"] = mtu_.how;
+  if (auto mss = network_.clamped_mss()) {
+    j["clamp_mss"] = *mss;
+  } else {
+    j["clamp_mss"] = nullptr;
   }
   if (link_->mppe) {
     j["mppe"] = {{"send", mppe_words(link_->mppe->tx)}, {"receive", mppe_words(link_->mppe->rx)}};

@@ -123,6 +123,7 @@ class Attempt {
 
   std::uint16_t our_call_ = 0, peer_call_ = 0;
   std::optional<ppp::session_event::Up> link_;
+  pptp::MtuChoice mtu_;  // the link's MTU and how it was chosen
   TimePoint up_at_{};
   std::chrono::system_clock::time_point up_since_{};
 };
