@@ -275,6 +275,21 @@ std::optional<std::string> Changes::inject_guard_table() const {
   return std::nullopt;
 }
 
+wire::Result<std::optional<std::string>> Changes::reclamp(unsigned mss) {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+    auto* g = std::get_if<TableStep>(&*it);
+    if (g == nullptr || g->guard.clamp_mss == 0) continue;
+    TunnelTable wish = g->guard;
+    wish.clamp_mss = mss;
+    // One transaction replaces the table: the guard never lapses.
+    auto r = install_tunnel_table(wish, g->nft);
+    if (!r) return r.error();
+    g->guard = wish;
+    return std::optional<std::string>(*r);
+  }
+  return std::optional<std::string>();
+}
+
 std::optional<unsigned> Changes::clamped_mss() const {
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
     if (const auto* g = std::get_if<TableStep>(&*it); g && g->guard.clamp_mss != 0) return g->guard.clamp_mss;

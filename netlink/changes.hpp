@@ -116,6 +116,9 @@ class Changes {
   std::optional<std::string> inject_guard_table() const;
   // The MSS the recorded table clamps SYNs to, if it does.
   std::optional<unsigned> clamped_mss() const;
+  // Re-installs the recorded table with SYNs clamped to `mss` (the MTU
+  // changed); nothing when there is no table or it does not clamp.
+  wire::Result<std::optional<std::string>> reclamp(unsigned mss);
 
   UndoReport undo();
 

@@ -9,6 +9,11 @@
 #      SYNs clamped to 1216; 2 MB both ways complete; status says how.
 #   c. a plain 1500-byte path: auto arrives at 1500 - 44 = 1456, and a
 #      1456-byte packet with DF crosses the tunnel.
+#   d. the small link is beyond the router (rtr-srv 1300) and the server's
+#      side drops fragments: this host sees 1500 and auto says 1456, but the
+#      black-hole check finds that only about 1256 gets through (1260 when
+#      the echo's GRE header lacks the ack field; 4 bytes are kept for it), lowers the
+#      MTU (and the clamp) and says so; 2 MB then go up.
 # Every down leaves nothing behind, the nftables table included.
 . "$LAB_REPO/tests/lab/lib.sh"
 
@@ -115,7 +120,43 @@ ip netns exec cli ping -c 2 -W 5 -M do -s 1428 $SRV_TUN_IP >/dev/null
 lab_log "c. plain 1500 path: mtu 1456 (auto: veth-cli 1500 - 44); a 1456-byte DF packet crosses unfragmented"
 lab_pptpctl_down office
 no_table_left "c"
+
+# --- d. a black hole beyond what this host can see -----------------------------
+ip -n rtr link set rtr-srv mtu 1300 && ip -n srv link set veth-srv mtu 1300 || lab_fail "d. cannot set rtr-srv's MTU"
+# The server's firewall drops fragments before anything reassembles them.
+ip netns exec srv nft -f - <<'NFT' || lab_fail "d. cannot install the server's fragment filter"
+table ip srvfw {
+  chain pre {
+    type filter hook prerouting priority -450; policy accept;
+    ip frag-off & 0x3fff != 0 counter drop comment "fragments"
+  }
+}
+NFT
+lab_pptpctl_up office
+[ $UP_RC = 0 ] || lab_fail "d. pptpctl up failed (exit $UP_RC): $(lab_last_words office)"
+mtu=""
+for _ in $(seq 60); do
+  mtu=$(lab_pptpctl_status office | jq -r .mtu)
+  [ -n "$mtu" ] && [ "$mtu" != null ] && [ "$mtu" -lt 1456 ] && break
+  sleep 0.5
+done
+lab_pptpctl_status office >"$LOGS/status-d.json"
+cp /run/pptpctl/office.log "$LOGS/office-d.log" 2>/dev/null
+[ -n "$mtu" ] && [ "$mtu" != null ] && [ "$mtu" -le 1256 ] && [ "$mtu" -ge $((1256 - 12)) ] \
+  || lab_fail "d. the black-hole check did not bring mtu from 1456 to 1244..1256 in 30 s (status: $(jq -c '{mtu, mtu_source, clamp_mss}' "$LOGS/status-d.json"))"
+grep -q "path drops packets over [0-9]* bytes (.* got no answer); tunnel MTU set to $mtu" /run/pptpctl/office.log \
+  || lab_fail "d. the daemon's log does not say that the path drops packets and the MTU is now $mtu"
+[ "$(ip -n cli -o link show pptp-office | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')" = "$mtu" ] || lab_fail "d. pptp-office's MTU is not $mtu"
+[ "$(jq -r .clamp_mss "$LOGS/status-d.json")" = $((mtu - 40)) ] || lab_fail "d. the clamp did not follow the MTU down to $((mtu - 40))"
+ip netns exec cli nft list table ip pptpctl-pptp-office | grep -q "maxseg size set $((mtu - 40))" || lab_fail "d. the table does not clamp to $((mtu - 40))"
+up=$(lab_iperf_run timeout 60 ip netns exec cli iperf3 -c $SRV_TUN_IP -n 2M -f m) || lab_fail "d. 2 MB upload after the check failed: $(lab_iperf_error)"
+d_mbps=$(echo "$up" | lab_iperf_mbps)
+lab_log "d. a 1300 link beyond rtr: auto said 1456, the check lowered it to $mtu (\"$(jq -r .mtu_source "$LOGS/status-d.json")\"); 2 MB up ${d_mbps} Mbit/s"
+lab_pptpctl_down office
+no_table_left "d"
+ip netns exec srv nft delete table ip srvfw
+ip -n rtr link set rtr-srv mtu 1500 && ip -n srv link set veth-srv mtu 1500
 set_uplink_mtu 1300
 lab_same_as "$LOGS/snapshot"
 lab_log "client: every down left nothing behind"
-lab_figures "stall_s=$stall_s fixed_frag_drops=$dropped auto_up_mbps=$up_mbps auto_down_mbps=$down_mbps"
+lab_figures "stall_s=$stall_s fixed_frag_drops=$dropped auto_up_mbps=$up_mbps auto_down_mbps=$down_mbps checked_mtu=$mtu checked_up_mbps=$d_mbps"

@@ -286,6 +286,19 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   return wire::Unit{};
 }
 
+wire::Result<wire::Unit> NetworkSetup::lower_mtu(int ifindex, const std::string& ifname, unsigned mtu,
+                                                 const Say& say) {
+  auto links = netlink::LinkControl::open();
+  if (!links) return links.error();
+  if (auto r = links->set_mtu(ifindex, mtu); !r) return r.error();
+  say("mtu " + std::to_string(mtu) + " on " + ifname);
+  auto r = state_->link.reclamp(pptp::mss_for_mtu(mtu));
+  save();
+  if (!r) return r.error();
+  if (*r) say(**r);
+  return wire::Unit{};
+}
+
 void NetworkSetup::undo_link(const Say& say) {
   auto report = state_->link.undo();
   for (const auto& line : report.done) say("undo: " + line);

@@ -87,6 +87,9 @@ class NetworkSetup {
   // the first failure, leaving undo_link() to remove what was done. The
   // caller lets IP pass only after this.
   wire::Result<wire::Unit> apply(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
+  // The black-hole check found the path carries less: the link's MTU goes
+  // down to `mtu`, and the MSS clamp (if any) with it.
+  wire::Result<wire::Unit> lower_mtu(int ifindex, const std::string& ifname, unsigned mtu, const Say& say);
   // Takes back the link's changes; the hold stays. Idempotent.
   void undo_link(const Say& say);
   // Takes back everything. Idempotent.
