@@ -36,7 +36,11 @@
 //                        whose queries go to those servers: routing domains
 //                        "~corp.example" under systemd-resolved, search
 //                        domains under resolvconf and in /etc/resolv.conf.
-//   "mtu":               1400, 576..1500.
+//   "mtu":               "auto", or a number 576..1500. auto: the MTU of
+//                        the path to the server (its device, its route,
+//                        the path MTU the kernel learned) minus PPTP's 44
+//                        bytes (pptp/tunnel_mtu.hpp), at most what the
+//                        server's MRU takes.
 //   "mru":               1500, 576..1500.
 //   "interface":         "pptp-" + profile name, cut to 15 characters (the
 //                        kernel's limit). 1..15 of [A-Za-z0-9_.-], not "."
@@ -66,7 +70,7 @@
 //   "inject_guard":      true. Once MPPE runs, an nftables table drops
 //                        clear-text network-layer frames from the server's
 //                        address to our call (the kernel would accept them:
-//                        netlink/inject_guard.hpp). Needs nft; false goes
+//                        netlink/tunnel_table.hpp). Needs nft; false goes
 //                        without it.
 //   "data_path":         "auto". Who carries the tunnel's packets: "kernel"
 //                        (pptp, ppp_generic and ppp_mppe, as pppd does),
@@ -74,9 +78,16 @@
 //                        the daemon does GRE and MPPE itself), or "auto":
 //                        the kernel when it has PPTP and /dev/ppp, else
 //                        userspace.
+//   "clamp_mss":         true. TCP SYNs through the tunnel, both ways, get
+//                        their MSS lowered to what the tunnel's MTU carries
+//                        (an nftables rule in the tunnel's own table), so
+//                        TCP never depends on ICMP coming back. Needs nft;
+//                        without it the tunnel comes up unclamped, with a
+//                        warning.
 //
 // Any other key is an error, as is a key given twice.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -164,7 +175,8 @@ struct Profile {
   std::vector<wire::Ipv4Prefix> routes{};  // host bits zero
   bool default_route = false;
   Dns dns{};
-  std::uint16_t mtu = 1400;
+  // nullopt: "auto", sized to the path to the server (pptp/tunnel_mtu.hpp).
+  std::optional<std::uint16_t> mtu;
   std::uint16_t mru = 1500;
   std::string interface;  // never empty after parsing: defaulted from name
   LcpEcho lcp_echo{};
@@ -180,6 +192,7 @@ struct Profile {
   bool debug = false;
   bool inject_guard = true;
   DataPath data_path = DataPath::Auto;
+  bool clamp_mss = true;
 };
 
 // Parses and validates a profile's text. Pure: reads no files, so the

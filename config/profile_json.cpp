@@ -26,7 +26,7 @@ nlohmann::json to_json(const Profile& p) {
       {"routes", routes},
       {"default_route", p.default_route},
       {"dns", {{"use_peer", p.dns.use_peer}, {"domains", p.dns.domains}}},
-      {"mtu", p.mtu},
+      {"mtu", p.mtu ? nlohmann::json(*p.mtu) : nlohmann::json("auto")},
       {"mru", p.mru},
       {"interface", p.interface},
       {"lcp_echo", {{"interval_s", p.lcp_echo.interval_s}, {"failures", p.lcp_echo.failures}}},
@@ -42,6 +42,7 @@ nlohmann::json to_json(const Profile& p) {
       {"debug", p.debug},
       {"inject_guard", p.inject_guard},
       {"data_path", std::string(to_string(p.data_path))},
+      {"clamp_mss", p.clamp_mss},
   };
   // The password itself never leaves the Secret; only where it lives.
   if (!p.password_file.empty()) out["password_file"] = p.password_file;

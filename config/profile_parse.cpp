@@ -25,12 +25,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 21> kTopKeys = {
+constexpr std::array<std::string_view, 22> kTopKeys = {
     "server",    "username",         "password",       "password_file", "auth",
     "mppe",      "routes",           "default_route",  "dns",           "mtu",
     "mru",       "interface",        "lcp_echo",       "connect_timeout_s",
     "reconnect", "block_while_down", "idle_timeout_s", "debug",         "ipv6",
-    "inject_guard", "data_path"};
+    "inject_guard", "data_path", "clamp_mss"};
 constexpr std::array<std::string_view, 3> kMppeKeys = {"required", "bits", "stateful"};
 constexpr std::array<std::string_view, 2> kDnsKeys = {"use_peer", "domains"};
 constexpr std::array<std::string_view, 2> kLcpEchoKeys = {"interval_s", "failures"};
@@ -421,6 +421,22 @@ void parse_data_path(Walk& w, const json& root, Profile& p) {
   w.expected(JsonPath().key("data_path"), R"("auto", "kernel" or "userspace")", root.at("data_path"));
 }
 
+// "auto" (also when absent) or a number: the tunnel sizes itself to the path
+// unless the profile insists.
+void parse_mtu(Walk& w, const json& root, Profile& p) {
+  const json* v = w.member(root, "mtu");
+  if (v == nullptr) return;
+  if (v->is_string()) {
+    if (v->get_ref<const std::string&>() == "auto") {
+      p.mtu.reset();
+      return;
+    }
+    w.expected(JsonPath().key("mtu"), R"("auto" or an integer from 576 to 1500)", *v);
+    return;
+  }
+  p.mtu = w.integer<std::uint16_t>(root, "mtu", {}, 576, 1500, 1400);
+}
+
 void parse_lcp_echo(Walk& w, const json& root, Profile& p) {
   const json* v = w.member(root, "lcp_echo");
   if (v == nullptr) return;
@@ -518,7 +534,7 @@ wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view
     parse_routes(w, root, p);
     p.default_route = w.boolean(root, "default_route", top, p.default_route);
     parse_dns(w, root, p);
-    p.mtu = w.integer<std::uint16_t>(root, "mtu", top, 576, 1500, p.mtu);
+    parse_mtu(w, root, p);
     p.mru = w.integer<std::uint16_t>(root, "mru", top, 576, 1500, p.mru);
     parse_interface(w, root, profile_name, p);
     parse_lcp_echo(w, root, p);
@@ -533,6 +549,7 @@ wire::Result<Profile> parse_profile(std::string_view json_text, std::string_view
     p.debug = w.boolean(root, "debug", top, p.debug);
     p.inject_guard = w.boolean(root, "inject_guard", top, p.inject_guard);
     parse_data_path(w, root, p);
+    p.clamp_mss = w.boolean(root, "clamp_mss", top, p.clamp_mss);
   }
   // An early error may have skipped parse_password, which wipes as it goes.
   if (auto it = root.find("password"); root.is_object() && it != root.end() && it->is_string()) {

@@ -96,9 +96,10 @@ std::string Changes::describe_step(const Step& s) {
                           return "IPv6 route " + describe_unreachable6(b.dst, b.metric) +
                                  " (IPv6 does not leave around the tunnel)";
                         },
-                        [](const GuardStep& g) {
-                          return "nftables table ip " + netlink::inject_guard_table(g.guard.ifname) +
-                                 " (injection guard)";
+                        [](const TableStep& g) {
+                          std::string what = g.guard.guard ? "injection guard" : "";
+                          if (g.guard.clamp_mss != 0) what += std::string(what.empty() ? "" : ", ") + "MSS clamp";
+                          return "nftables table ip " + netlink::tunnel_table_name(g.guard.ifname) + " (" + what + ")";
                         },
                     },
                     s);
@@ -261,16 +262,37 @@ wire::Result<DnsApplied> Changes::apply_dns(const std::string& ifname, const std
   return *r;
 }
 
-wire::Result<std::string> Changes::add_inject_guard(const InjectGuard& guard, const std::string& nft) {
-  auto r = install_inject_guard(guard, nft);
+wire::Result<std::string> Changes::add_tunnel_table(const TunnelTable& guard, const std::string& nft) {
+  auto r = install_tunnel_table(guard, nft);
   if (!r) return r.error();
-  steps_.push_back(GuardStep{guard, nft});
+  steps_.push_back(TableStep{guard, nft});
   return *r;
 }
 
 std::optional<std::string> Changes::inject_guard_table() const {
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
-    if (const auto* g = std::get_if<GuardStep>(&*it)) return netlink::inject_guard_table(g->guard.ifname);
+    if (const auto* g = std::get_if<TableStep>(&*it); g && g->guard.guard) return netlink::tunnel_table_name(g->guard.ifname);
+  return std::nullopt;
+}
+
+wire::Result<std::optional<std::string>> Changes::reclamp(unsigned mss) {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+    auto* g = std::get_if<TableStep>(&*it);
+    if (g == nullptr || g->guard.clamp_mss == 0) continue;
+    TunnelTable wish = g->guard;
+    wish.clamp_mss = mss;
+    // One transaction replaces the table: the guard never lapses.
+    auto r = install_tunnel_table(wish, g->nft);
+    if (!r) return r.error();
+    g->guard = wish;
+    return std::optional<std::string>(*r);
+  }
+  return std::optional<std::string>();
+}
+
+std::optional<unsigned> Changes::clamped_mss() const {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
+    if (const auto* g = std::get_if<TableStep>(&*it); g && g->guard.clamp_mss != 0) return g->guard.clamp_mss;
   return std::nullopt;
 }
 
@@ -312,8 +334,8 @@ wire::Result<std::string> Changes::undo_step(const Step& s) {
             if (!r) return r.error();
             return *r == Removed::Removed ? "removed " + what : what + ": already gone";
           },
-          [&](const GuardStep& g) -> wire::Result<std::string> {
-            auto r = remove_inject_guard(netlink::inject_guard_table(g.guard.ifname), g.nft);
+          [&](const TableStep& g) -> wire::Result<std::string> {
+            auto r = remove_tunnel_table(netlink::tunnel_table_name(g.guard.ifname), g.nft);
             if (!r) return r.error();
             return *r == Removed::Removed ? "removed " + what : what + ": already gone";
           },
@@ -376,11 +398,13 @@ nlohmann::json Changes::to_json() const {
                                                            {"dst", to_string(b.dst)},
                                                            {"metric", b.metric}};
                                    },
-                                   [](const GuardStep& g) {
-                                     nlohmann::json j{{"kind", "inject_guard"},
+                                   [](const TableStep& g) {
+                                     nlohmann::json j{{"kind", "nft_table"},
                                                       {"ifname", g.guard.ifname},
                                                       {"server", to_string(g.guard.server)},
-                                                      {"call_id", g.guard.call_id}};
+                                                      {"call_id", g.guard.call_id},
+                                                      {"guard", g.guard.guard},
+                                                      {"clamp_mss", g.guard.clamp_mss}};
                                      if (!g.nft.empty()) j["nft"] = g.nft;
                                      return j;
                                    },
@@ -436,12 +460,13 @@ wire::Result<Changes> Changes::from_json(const nlohmann::json& j) {
         if (s.at("role").get<std::string>() != "block") throw std::invalid_argument(s.at("role").get<std::string>());
         if (s.at("type").get<std::string>() != "unreachable") throw std::invalid_argument(s.at("type").get<std::string>());
         c.steps_.push_back(Ipv6BlockStep{*dst, s.at("metric").get<std::uint32_t>()});
-      } else if (kind == "inject_guard") {
-        InjectGuard g{s.at("ifname").get<std::string>(), parse_or_throw(ip(s, "server")),
-                      s.at("call_id").get<std::uint16_t>()};
+      } else if (kind == "nft_table" || kind == "inject_guard") {
+        // "inject_guard": a record from before the table held the clamp.
+        TunnelTable g{s.at("ifname").get<std::string>(), parse_or_throw(ip(s, "server")),
+                      s.at("call_id").get<std::uint16_t>(), s.value("guard", true), s.value("clamp_mss", 0u)};
         // The name ends up in nft's command line: an interface name only.
         if (!plain_ifname(g.ifname)) throw std::invalid_argument(g.ifname);
-        c.steps_.push_back(GuardStep{g, s.value("nft", std::string())});
+        c.steps_.push_back(TableStep{g, s.value("nft", std::string())});
       } else if (kind == "dns") {
         auto d = dns_record_from_json(s);
         if (!d) return d.error();

@@ -24,7 +24,7 @@
 
 #include "netlink/address.hpp"
 #include "netlink/dns.hpp"
-#include "netlink/inject_guard.hpp"
+#include "netlink/tunnel_table.hpp"
 #include "userspace/wire/ipv4.hpp"
 #include "netlink/route_lookup.hpp"
 #include "netlink/routes.hpp"
@@ -107,13 +107,18 @@ class Changes {
   wire::Result<DnsApplied> apply_dns(const std::string& ifname, const std::vector<wire::Ipv4>& servers, bool full_tunnel,
                                      const std::vector<std::string>& domains = {}, const DnsOptions& options = {});
 
-  // The injection guard's nftables table (inject_guard.hpp). Not tied to
+  // The tunnel's nftables table (tunnel_table.hpp). Not tied to
   // the interface: it stays until undo(). A table of the same name is
   // replaced, and recorded as ours: the name is this tunnel's. `nft` empty:
   // found in PATH.
-  wire::Result<std::string> add_inject_guard(const InjectGuard& guard, const std::string& nft = {});
+  wire::Result<std::string> add_tunnel_table(const TunnelTable& guard, const std::string& nft = {});
   // The table of the guard recorded last, if any ("pptpctl-pptp-office").
   std::optional<std::string> inject_guard_table() const;
+  // The MSS the recorded table clamps SYNs to, if it does.
+  std::optional<unsigned> clamped_mss() const;
+  // Re-installs the recorded table with SYNs clamped to `mss` (the MTU
+  // changed); nothing when there is no table or it does not clamp.
+  wire::Result<std::optional<std::string>> reclamp(unsigned mss);
 
   UndoReport undo();
 
@@ -139,11 +144,11 @@ class Changes {
     Ipv6Prefix dst;
     std::uint32_t metric = kIpv6BlockMetric;
   };
-  struct GuardStep {
-    InjectGuard guard;
+  struct TableStep {
+    TunnelTable guard;
     std::string nft;  // empty: found in PATH
   };
-  using Step = std::variant<AddressStep, RouteStep, DnsStep, Ipv6BlockStep, GuardStep>;
+  using Step = std::variant<AddressStep, RouteStep, DnsStep, Ipv6BlockStep, TableStep>;
 
   static std::string describe_step(const Step& s);
   static bool is_pin(const Step& s);

@@ -57,6 +57,7 @@ wire::Result<RouteLookup> path_outside(RtnlSocket& rtnl, const wire::Ipv4& dst, 
   out.gateway = best->gateway;
   out.ifindex = best->ifindex;
   out.prefsrc = best->prefsrc;
+  out.mtu = best->mtu;
   char name[IF_NAMESIZE] = {};
   if (if_indextoname(static_cast<unsigned>(best->ifindex), name) == nullptr) {
     return wire::Error::fatal(what + ": its interface " + std::to_string(best->ifindex) + " vanished");
@@ -104,6 +105,7 @@ wire::Result<RouteLookup> lookup_route(RtnlSocket& rtnl, const wire::Ipv4& dst) 
   out.gateway = found->gateway;
   out.ifindex = found->ifindex;
   out.prefsrc = found->prefsrc;
+  out.mtu = found->mtu;
   char name[IF_NAMESIZE] = {};
   if (if_indextoname(static_cast<unsigned>(found->ifindex), name) == nullptr) {
     return wire::Error::fatal(what + ": its interface " + std::to_string(found->ifindex) + " vanished");

@@ -20,6 +20,8 @@ struct RouteLookup {
   int ifindex = 0;
   std::string ifname;
   std::optional<wire::Ipv4> prefsrc;
+  // The route's MTU or the learned path MTU (RouteEntry::mtu); 0: none.
+  unsigned mtu = 0;
 };
 
 // The same way out: same interface, same gateway (or both on-link). The

@@ -104,6 +104,18 @@ bool parse_route(const nlmsghdr* nlh, RouteEntry& e) {
         return read_u32(attr, e.metric);
       case RTA_TABLE:
         return read_u32(attr, e.table);
+      case RTA_METRICS: {
+        // Nested RTAX_* attributes, each checked to fit in what is left of
+        // the parent (mnl_attr_ok) before it is read.
+        int left = static_cast<int>(mnl_attr_get_payload_len(attr));
+        const auto* m = static_cast<const nlattr*>(mnl_attr_get_payload(attr));
+        while (mnl_attr_ok(m, left)) {
+          if (mnl_attr_get_type(m) == RTAX_MTU && !read_u32(m, e.mtu)) return false;
+          left -= static_cast<int>(MNL_ALIGN(m->nla_len));
+          m = mnl_attr_next(m);
+        }
+        return true;
+      }
       default:
         return true;  // the kernel's attribute set grows; ignore what we do not use
     }

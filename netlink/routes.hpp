@@ -65,6 +65,9 @@ struct RouteEntry {
   std::uint8_t type = 0;
   std::uint8_t tos = 0;
   std::uint32_t flags = 0;  // rtm_flags: RTNH_F_DEAD, RTNH_F_LINKDOWN, ...
+  // RTA_METRICS' RTAX_MTU: the route's mtu, or in an RTM_GETROUTE answer the
+  // path MTU the kernel learned (RFC 1191). 0: none.
+  std::uint32_t mtu = 0;
 
   bool operator==(const RouteEntry&) const = default;
 };

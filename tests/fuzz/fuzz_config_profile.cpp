@@ -19,7 +19,7 @@ void check_limits(const config::Profile& p) {
   if (p.password_file.empty() == p.password.empty()) std::abort();
   if (p.auth.empty()) std::abort();
   if (!p.mppe.bits.b40 && !p.mppe.bits.b56 && !p.mppe.bits.b128) std::abort();
-  if (p.mtu < 576 || p.mtu > 1500 || p.mru < 576 || p.mru > 1500) std::abort();
+  if ((p.mtu && (*p.mtu < 576 || *p.mtu > 1500)) || p.mru < 576 || p.mru > 1500) std::abort();
   if (p.interface.empty() || p.interface.size() > config::kMaxInterfaceChars) std::abort();
   if (p.lcp_echo.interval_s > 3600 || p.lcp_echo.failures < 1 || p.lcp_echo.failures > 100)
     std::abort();

@@ -99,7 +99,7 @@ up_guard
 pid=$(lab_daemon_pid guard) || lab_fail "no daemon pid"
 ls -la /run/pptpctl >"$LOGS/run-dir.txt" 2>&1
 cp /run/pptpctl/guard.changes.json "$LOGS/record-before-kill.json" 2>>"$LOGS/run-dir.txt"
-jq -e '.steps[] | select(.kind == "inject_guard" and .ifname == "pptp-guard")' "$LOGS/record-before-kill.json" >/dev/null \
+jq -e '.steps[] | select(.kind == "nft_table" and .guard == true and .ifname == "pptp-guard")' "$LOGS/record-before-kill.json" >/dev/null \
   || lab_fail "the crash record does not name the guard: $(cat "$LOGS/run-dir.txt" | tr '\n' ' ')"
 kill -KILL "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -57,6 +57,25 @@ TEST_CASE("cli: status text for each state") {
        "  dns: 198.51.100.53 (resolvconf)\n"
        "  uptime: 2 h 5 min, received 1000 bytes, sent 2000 bytes\n"
        "  reconnects: 1, last failure: link lost: the server stopped answering LCP echoes\n"},
+      // The MTU and how it was chosen, clamped and not.
+      {R"({"name": "office", "server": "192.0.2.1", "interface": "pptp-office", "state": "up",
+           "local": "198.51.100.2", "peer": "198.51.100.1", "mppe": null, "mtu": 1256,
+           "mtu_source": "auto: eth0 1300 - 44", "clamp_mss": 1216, "uptime_s": 5, "reconnects": 0})",
+       "office: up on pptp-office, 198.51.100.2 peer 198.51.100.1, server 192.0.2.1\n"
+       "  encryption: NONE\n"
+       "  dns: -\n"
+       "  mtu: 1256 (auto: eth0 1300 - 44), TCP MSS clamped to 1216\n"
+       "  uptime: 5 s\n"
+       "  reconnects: 0\n"},
+      {R"({"name": "office", "server": "192.0.2.1", "interface": "pptp-office", "state": "up",
+           "local": "198.51.100.2", "peer": "198.51.100.1", "mppe": null, "mtu": 1400,
+           "mtu_source": "the profile's mtu", "clamp_mss": null, "uptime_s": 5, "reconnects": 0})",
+       "office: up on pptp-office, 198.51.100.2 peer 198.51.100.1, server 192.0.2.1\n"
+       "  encryption: NONE\n"
+       "  dns: -\n"
+       "  mtu: 1400 (the profile's mtu), TCP MSS not clamped\n"
+       "  uptime: 5 s\n"
+       "  reconnects: 0\n"},
       // The data path, and the userspace one's counters.
       {R"({"name": "office", "server": "192.0.2.1", "interface": "pptp-office", "state": "up",
            "local": "198.51.100.2", "peer": "198.51.100.1", "mppe": null, "data_path": "kernel",

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,7 +56,8 @@ TEST_CASE("config: a minimal profile gets every documented default") {
   CHECK(p.routes.empty());
   CHECK_FALSE(p.default_route);
   CHECK(p.dns.use_peer);
-  CHECK(p.mtu == 1400);
+  CHECK_FALSE(p.mtu.has_value());  // "auto"
+  CHECK(p.clamp_mss);
   CHECK(p.mru == 1500);
   CHECK(p.interface == "pptp-office");
   CHECK(p.lcp_echo.interval_s == 10);
@@ -77,7 +79,7 @@ TEST_CASE("config: every key given is read") {
     "routes": ["203.0.113.0/24", "10.0.0.0/8", "0.0.0.0/0", "198.51.100.7/32"],
     "default_route": true, "dns": {"use_peer": false}, "mtu": 576, "mru": 1500,
     "interface": "vpn0", "lcp_echo": {"interval_s": 0, "failures": 100},
-    "connect_timeout_s": 300, "debug": true,
+    "connect_timeout_s": 300, "debug": true, "clamp_mss": false,
     "reconnect": {"enabled": false, "delay_s": 3600, "max_delay_s": 86400, "max_attempts": 1000000},
     "block_while_down": false, "idle_timeout_s": 604800, "inject_guard": false,
     "data_path": "userspace" })");
@@ -99,6 +101,7 @@ TEST_CASE("config: every key given is read") {
   CHECK(p.default_route);
   CHECK_FALSE(p.dns.use_peer);
   CHECK(p.mtu == 576);
+  CHECK_FALSE(p.clamp_mss);
   CHECK(p.interface == "vpn0");
   CHECK(p.lcp_echo == LcpEcho{0, 100});
   CHECK(p.connect_timeout_s == 300);
@@ -108,6 +111,22 @@ TEST_CASE("config: every key given is read") {
   CHECK(p.debug);
   CHECK_FALSE(p.inject_guard);
   CHECK(p.data_path == DataPath::Userspace);
+}
+
+TEST_CASE("config: mtu is \"auto\" or a number") {
+  struct Row {
+    std::string_view extra;
+    std::optional<std::uint16_t> want;
+  };
+  const Row rows[] = {{"", std::nullopt}, {R"("mtu": "auto")", std::nullopt}, {R"("mtu": 1400)", 1400},
+                      {R"("mtu": 1500)", 1500}, {R"("mtu": 576)", 576}};
+  for (const auto& row : rows) {
+    CAPTURE(row.extra);
+    auto r = parse(profile_text(row.extra));
+    REQUIRE(r.ok());
+    CHECK(r->mtu == row.want);
+    CHECK(to_json(*r)["mtu"] == (row.want ? nlohmann::json(*row.want) : nlohmann::json("auto")));
+  }
 }
 
 TEST_CASE("config: the top level must be an object") {
@@ -298,8 +317,11 @@ TEST_CASE("config: integer keys and their ranges") {
   CHECK(error_with(R"("mtu": 9000)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got 9000");
   CHECK(error_with(R"("mtu": 575)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got 575");
   CHECK(error_with(R"("mtu": -1400)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got -1400");
+  CHECK(error_with(R"("mtu": "big")") ==
+        std::string(kFile) + R"(mtu: expected "auto" or an integer from 576 to 1500, got "big")");
+  CHECK(error_with(R"("clamp_mss": "yes")") == std::string(kFile) + R"(clamp_mss: expected true or false, got "yes")");
   CHECK(error_with(R"("mtu": 1400.5)") == std::string(kFile) + "mtu: expected an integer from 576 to 1500, got 1400.5");
-  CHECK(error_with(R"("mtu": "1400")") == std::string(kFile) + R"(mtu: expected an integer from 576 to 1500, got "1400")");
+  CHECK(error_with(R"("mtu": "1400")") == std::string(kFile) + R"(mtu: expected "auto" or an integer from 576 to 1500, got "1400")");
   CHECK(error_with(R"("mru": 1501)") == std::string(kFile) + "mru: expected an integer from 576 to 1500, got 1501");
   CHECK(error_with(R"("connect_timeout_s": 4)") ==
         std::string(kFile) + "connect_timeout_s: expected an integer from 5 to 300, got 4");

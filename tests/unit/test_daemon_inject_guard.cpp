@@ -36,19 +36,29 @@ TEST_CASE("daemon: the injection guard goes in first when MPPE runs inbound, sta
       const char* what;
       bool guard_key;
       bool rx_encrypted;
+      bool clamp_key;
       const char* first_line;  // the start of the first thing said
       bool table;
+      bool guard;
     };
     const Row rows[] = {
-        {"MPPE inbound, default profile", true, true, "nftables table ip pptpctl-tun0 (drops clear-text frames from 192.0.2.1 to call 0x0042", true},
-        {"the profile opts out", false, true, "no injection guard: the profile sets inject_guard to false", false},
-        {"nothing encrypted inbound", true, false, "no injection guard: what the server sends is not encrypted", false},
+        {"MPPE inbound, default profile", true, true, true,
+         "nftables table ip pptpctl-tun0 (drops clear-text frames from 192.0.2.1 to call 0x0042", true, true},
+        {"the profile opts out of the guard", false, true, true,
+         "no injection guard: the profile sets inject_guard to false", true, false},
+        {"nothing encrypted inbound", true, false, true, "no injection guard: what the server sends is not encrypted",
+         true, false},
+        {"the profile opts out of both", false, true, false,
+         "no injection guard: the profile sets inject_guard to false", false, false},
+        {"MPPE inbound, no clamp", true, true, false, "no TCP MSS clamping: the profile sets clamp_mss to false", true,
+         true},
     };
     for (const auto& row : rows) {
       const std::string record = "/tmp/pptpctl-test-guard-" + std::to_string(::getpid()) + ".json";
       pptpctl::NetworkSetup net;
       net.set_record_path(record);
       profile.inject_guard = row.guard_key;
+      profile.clamp_mss = row.clamp_key;
       pptpctl::TunnelAddresses t;
       t.ifname = "tun0";
       t.ifindex = static_cast<int>(if_nametoindex("tun0"));
@@ -63,13 +73,17 @@ TEST_CASE("daemon: the injection guard goes in first when MPPE runs inbound, sta
       c.expect(!said.empty() && said.front().rfind(row.first_line, 0) == 0,
                std::string(row.what) + ": first said: " + (said.empty() ? std::string("nothing") : said.front()));
       c.expect(has_table("pptpctl-tun0") == row.table, std::string(row.what) + ": table present?");
-      c.expect(net.inject_guard_table().has_value() == row.table, std::string(row.what) + ": inject_guard_table()");
+      c.expect(net.inject_guard_table().has_value() == row.guard, std::string(row.what) + ": inject_guard_table()");
+      // t.mtu 1400: MSS 1360 (RFC 6691 §2).
+      c.expect(net.clamped_mss() == (row.clamp_key ? std::optional<unsigned>(1360) : std::nullopt),
+               std::string(row.what) + ": clamped_mss()");
       // The crash record written while up holds the guard beside the address.
       const auto j = nlohmann::json::parse(read_file(record), nullptr, false);
       bool guard_step = false, address_step = false;
       if (!j.is_discarded() && j.contains("steps"))
         for (const auto& s : j["steps"]) {
-          guard_step |= s.value("kind", "") == "inject_guard";
+          guard_step |= s.value("kind", "") == "nft_table" && s.value("guard", false) == row.guard &&
+                        s.value("clamp_mss", 0u) == (row.clamp_key ? 1360u : 0u);
           address_step |= s.value("kind", "") == "address";
         }
       c.expect(guard_step == row.table, std::string(row.what) + ": record: " + j.dump());

@@ -9,7 +9,7 @@
 
 #include "../lab/gre_forge.hpp"
 #include "netlink/changes.hpp"
-#include "netlink/inject_guard.hpp"
+#include "netlink/tunnel_table.hpp"
 #include "netns_test_util.hpp"
 
 using netns_test::Checks;
@@ -25,8 +25,8 @@ std::size_t count(const std::string& s, const std::string& what) {
 }  // namespace
 
 TEST_CASE("inject guard: the table is named after the interface") {
-  CHECK(netlink::inject_guard_table("pptp-office") == "pptpctl-pptp-office");
-  CHECK(netlink::inject_guard_table("vpn0") == "pptpctl-vpn0");
+  CHECK(netlink::tunnel_table_name("pptp-office") == "pptpctl-pptp-office");
+  CHECK(netlink::tunnel_table_name("vpn0") == "pptpctl-vpn0");
 }
 
 TEST_CASE("inject guard: the ruleset matches the server and our call ID") {
@@ -44,7 +44,7 @@ TEST_CASE("inject guard: the ruleset matches the server and our call ID") {
   };
   for (const auto& row : rows) {
     CAPTURE(row.match);
-    const auto text = netlink::inject_guard_ruleset({"pptp-x", row.server, row.call});
+    const auto text = netlink::tunnel_table_ruleset({"pptp-x", row.server, row.call});
     CHECK(count(text, row.match) == 1);
     CHECK(count(text, "jump call") == 1);
     // Replaces a table of the same name in the same transaction.
@@ -54,7 +54,7 @@ TEST_CASE("inject guard: the ruleset matches the server and our call ID") {
 }
 
 TEST_CASE("inject guard: accept rules for each layout: with and without the ack field, with and without FF 03") {
-  const auto text = netlink::inject_guard_ruleset({"pptp-x", {192, 0, 2, 1}, 7});
+  const auto text = netlink::tunnel_table_ruleset({"pptp-x", {192, 0, 2, 1}, 7});
   // bit offsets: A flag 8; payload at 96 (no ack) or 128 (ack); the PPP
   // protocol 16 bits later when FF 03 is there.
   struct Row {
@@ -103,7 +103,7 @@ TEST_CASE("inject guard: a missing nft is one sentence") {
   auto r = netlink::run_nft("list ruleset\n", "/nonexistent/nft");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().reason == "cannot run /nonexistent/nft: No such file or directory");
-  auto i = netlink::install_inject_guard({"pptp-x", {192, 0, 2, 1}, 7}, "/nonexistent/nft");
+  auto i = netlink::install_tunnel_table({"pptp-x", {192, 0, 2, 1}, 7}, "/nonexistent/nft");
   REQUIRE_FALSE(i.ok());
   CHECK(i.error().reason ==
         "cannot install the nftables table pptpctl-pptp-x: cannot run /nonexistent/nft: No such file or directory");
@@ -143,11 +143,11 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
     c.sh("ip addr add 192.0.2.2/32 dev lo");
     c.sh("ip addr add 192.0.2.3/32 dev lo");
     const std::uint16_t call = 0x4d2;
-    auto line = netlink::install_inject_guard({"pptp-t", {192, 0, 2, 1}, call});
+    auto line = netlink::install_tunnel_table({"pptp-t", {192, 0, 2, 1}, call});
     c.expect(line.ok(), "install: " + (line ? std::string() : line.error().reason));
     c.expect(line && line->find("pptpctl-pptp-t") != std::string::npos, "the line names the table");
     // Installing again replaces it (a table a crash left behind).
-    c.expect(netlink::install_inject_guard({"pptp-t", {192, 0, 2, 1}, call}).ok(), "install twice");
+    c.expect(netlink::install_tunnel_table({"pptp-t", {192, 0, 2, 1}, call}).ok(), "install twice");
     c.sh("nft 'table ip seen { chain input { type filter hook input priority 0; ip protocol gre counter; }; }'");
 
     const gre_forge::Bytes ip = gre_forge::ppp_ipv4(gre_forge::icmp_echo({198, 51, 100, 1}, {198, 51, 100, 10}, 1, 1));
@@ -198,7 +198,7 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
         {"IPv4 to another call", {static_cast<std::uint16_t>(call + 1), 22, std::nullopt, true, ip}, server, false},
         {"IPv4 from another address", {call, 23, std::nullopt, true, ip}, {192, 0, 2, 3}, false},
     };
-    const std::string table = netlink::inject_guard_table("pptp-t");
+    const std::string table = netlink::tunnel_table_name("pptp-t");
     for (const auto& row : rows) {
       auto before = netlink::inject_guard_dropped(table);
       c.expect(before.ok(), std::string(row.what) + ": read the counter");
@@ -217,9 +217,9 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
       c.expect(through == passed_before + (row.dropped ? 0 : 1), std::string(row.what) + ": not seen past the guard");
     }
 
-    auto removed = netlink::remove_inject_guard(table);
+    auto removed = netlink::remove_tunnel_table(table);
     c.expect(removed.ok() && *removed == netlink::Removed::Removed, "remove");
-    auto again = netlink::remove_inject_guard(table);
+    auto again = netlink::remove_tunnel_table(table);
     c.expect(again.ok() && *again == netlink::Removed::AlreadyGone, "remove again: already gone");
     c.expect(Checks::capture("nft list tables").find("pptpctl") == std::string::npos, "no table left");
   });
@@ -228,12 +228,12 @@ TEST_CASE("inject guard: in a namespace, clear-text network-layer frames from th
 TEST_CASE("inject guard: Changes records the table, and a crash record's undo removes it") {
   NETNS_RUN([](Checks& c) {
     netlink::Changes net;
-    auto line = net.add_inject_guard({"pptp-rec", {192, 0, 2, 1}, 0x0102});
+    auto line = net.add_tunnel_table({"pptp-rec", {192, 0, 2, 1}, 0x0102});
     c.expect(line.ok(), "add: " + (line ? std::string() : line.error().reason));
     c.expect(net.size() == 1, "one step recorded");
     c.expect(net.inject_guard_table() == std::optional<std::string>("pptpctl-pptp-rec"), "the table is known");
     const auto j = net.to_json();
-    c.expect(j["steps"][0]["kind"] == "inject_guard" && j["steps"][0]["call_id"] == 0x0102 &&
+    c.expect(j["steps"][0]["kind"] == "nft_table" && j["steps"][0]["call_id"] == 0x0102 &&
                  j["steps"][0]["server"] == "192.0.2.1" && j["steps"][0]["ifname"] == "pptp-rec",
              "the record: " + j.dump());
     // A fresh process (pptpctl down after a crash) reads the record back.
@@ -261,4 +261,45 @@ TEST_CASE("inject guard: a record whose interface name is not one is refused") {
                      {"steps", {{{"kind", "inject_guard"}, {"ifname", name}, {"server", "192.0.2.1"}, {"call_id", 1}}}}};
     CHECK_FALSE(netlink::Changes::from_json(j).ok());
   }
+}
+
+TEST_CASE("tunnel table: the MSS clamp's chains, with and without the guard") {
+  struct Row {
+    bool guard;
+    unsigned mss;
+    int input_chains;  // the guard's hook
+    int mss_rules;     // one per direction
+  };
+  const Row rows[] = {{true, 0, 1, 0}, {true, 1216, 1, 2}, {false, 1416, 0, 2}};
+  for (const auto& row : rows) {
+    CAPTURE(row.mss);
+    const auto text = netlink::tunnel_table_ruleset({"pptp-x", {192, 0, 2, 1}, 7, row.guard, row.mss});
+    CHECK(count(text, "type filter hook input priority raw") == row.input_chains);
+    const std::string set = "tcp flags & (syn | rst) == syn tcp option maxseg size > " + std::to_string(row.mss) +
+                            " tcp option maxseg size set " + std::to_string(row.mss);
+    CHECK(count(text, set) == row.mss_rules);
+    if (row.mss != 0) {
+      CHECK(count(text, "iifname \"pptp-x\" " + set) == 1);
+      CHECK(count(text, "oifname \"pptp-x\" " + set) == 1);
+      CHECK(count(text, "type filter hook prerouting priority mangle") == 1);
+      CHECK(count(text, "type filter hook postrouting priority mangle") == 1);
+    }
+  }
+}
+
+TEST_CASE("tunnel table: nft takes the clamp, and the table says so") {
+  NETNS_RUN([](Checks& c) {
+    auto line = netlink::install_tunnel_table({"pptp-m", {192, 0, 2, 1}, 9, false, 1216});
+    c.expect(line.ok(), "install: " + (line ? std::string() : line.error().reason));
+    c.expect(line && *line == "nftables table ip pptpctl-pptp-m (clamps TCP MSS to 1216 both ways)",
+             "the line: " + (line ? *line : std::string()));
+    const std::string listed = Checks::capture("nft list table ip pptpctl-pptp-m");
+    c.expect(listed.find("tcp option maxseg size set 1216") != std::string::npos, "listed: " + listed);
+    c.expect(listed.find("chain input") == std::string::npos, "no guard chain: " + listed);
+    auto both = netlink::install_tunnel_table({"pptp-m", {192, 0, 2, 1}, 9, true, 1416});
+    c.expect(both && both->find("; clamps TCP MSS to 1416 both ways)") != std::string::npos,
+             "both: " + (both ? *both : both.error().reason));
+    auto removed = netlink::remove_tunnel_table(netlink::tunnel_table_name("pptp-m"));
+    c.expect(removed && *removed == netlink::Removed::Removed, "removed");
+  });
 }

@@ -71,6 +71,14 @@ std::string up_text(const nlohmann::json& j) {
     for (const auto& d : *list)
       if (d.is_string()) dns += (dns.empty() ? "" : ", ") + d.get<std::string>();
   out += "  dns: " + (dns.empty() ? std::string("-") : dns + " (" + text_or(j, "dns_backend") + ")") + "\n";
+  // "mtu: 1256 (auto: eth0 1300 - 44), TCP MSS clamped to 1216"
+  if (const auto mtu = count(j, "mtu")) {
+    out += "  mtu: " + std::to_string(*mtu);
+    if (const std::string how = text_or(j, "mtu_source", ""); !how.empty()) out += " (" + how + ")";
+    if (const auto mss = count(j, "clamp_mss")) out += ", TCP MSS clamped to " + std::to_string(*mss);
+    else out += ", TCP MSS not clamped";
+    out += "\n";
+  }
   // "data path: userspace (reordered 3, late 0, lost 1, clear dropped 0)"
   if (const std::string path = text_or(j, "data_path", ""); !path.empty()) {
     out += "  data path: " + path;

@@ -182,6 +182,7 @@ void Attempt::watch(Poller& poller) {
     });
   }
   carrier_->watch(poller);
+  if (mtu_check_ && state_ == State::Up && !mtu_check_->done()) mtu_check_->watch(poller);
 }
 
 std::optional<Attempt::TimePoint> Attempt::deadline() const {
@@ -195,11 +196,13 @@ std::optional<Attempt::TimePoint> Attempt::deadline() const {
   if (dialer_) consider(dial_deadline_);
   if (state_ == State::Closing) consider(close_deadline_);
   consider(carrier_->deadline());
+  if (mtu_check_ && state_ == State::Up) consider(mtu_check_->deadline());
   return next;
 }
 
 void Attempt::on_time(TimePoint now) {
   if (auto d = carrier_->deadline(); d && *d <= now) carrier_->on_time(now);
+  if (mtu_check_ && state_ == State::Up) mtu_check_->on_time(now);
   if (control_deadline_ && *control_deadline_ <= now && control_) {
     control_deadline_.reset();
     apply(control_->on_timer(now));
@@ -328,9 +331,16 @@ void Attempt::on_up(const ev::Up& up) {
   TunnelAddresses t;
   t.ifname = carrier_->interface_name();
   t.ifindex = static_cast<int>(carrier_->interface_index());
-  // Room for MPPE's header inside the peer's MRU.
-  const unsigned overhead = up.mppe && up.mppe->tx ? 4u : 0u;
-  t.mtu = std::min<unsigned>(profile_.mtu, static_cast<unsigned>(up.peer_mru) - overhead);
+  // The path's MTU less PPTP's own bytes, or the profile's number; either
+  // way MPPE's header must fit in the peer's MRU (pptp/tunnel_mtu.hpp).
+  const bool mppe_tx = up.mppe && up.mppe->tx;
+  const auto path = profile_.mtu ? pptp::PathMtu{}
+                                 : network_.path_mtu(kernel::to_ipv4(tcp_->server), t.ifindex);
+  const auto fixed = profile_.mtu ? std::optional<unsigned>(*profile_.mtu) : std::nullopt;
+  const auto mtu = pptp::choose_tunnel_mtu(fixed, path, mppe_tx, up.peer_mru);
+  t.mtu = mtu.mtu;
+  t.mtu_how = mtu.how;
+  mtu_ = mtu;
   t.local = up.ip.local;
   t.peer = up.ip.peer;
   t.server = kernel::to_ipv4(tcp_->server);
@@ -349,6 +359,36 @@ void Attempt::on_up(const ev::Up& up) {
   outcome_.was_up = true;
   up_since_ = std::chrono::system_clock::now();
   up_at_ = Clock::now();
+  // Only an MTU we chose is ours to correct: a profile's number stands.
+  if (!profile_.mtu) {
+    mtu_check_ = MtuCheck::start(t.ifname, t.peer, t.mtu, progress_,
+                                 [this](const pptp::MtuProbe::Verdict& v) { on_mtu_verdict(v); }, Clock::now());
+  }
+}
+
+void Attempt::on_mtu_verdict(const pptp::MtuProbe::Verdict& v) {
+  using R = pptp::MtuProbe::Result;
+  switch (v.result) {
+    case R::Fits:
+      progress_.info("mtu " + std::to_string(v.mtu) + " checked: a full-size packet reaches the peer");
+      return;
+    case R::NoAnswer:
+      progress_.info("mtu " + std::to_string(v.mtu) + " not checked: the peer does not answer pings");
+      return;
+    case R::Lowered:
+      break;
+  }
+  if (state_ != State::Up) return;
+  progress_.warning("path drops packets over " + std::to_string(v.passed) + " bytes (" + std::to_string(v.failed) +
+                    " got no answer); tunnel MTU set to " + std::to_string(v.mtu));
+  auto r = network_.lower_mtu(static_cast<int>(carrier_->interface_index()), carrier_->interface_name(), v.mtu,
+                              [this](const std::string& s) { progress_.info(s); });
+  if (!r) {
+    progress_.warning("cannot lower the MTU: " + r.error().reason);
+    return;
+  }
+  mtu_.how += "; lowered to " + std::to_string(v.mtu) + ": the path dropped " + std::to_string(v.failed) + " bytes";
+  mtu_.mtu = v.mtu;
 }
 
 void Attempt::flush_control() {
@@ -392,6 +432,13 @@ void Attempt::describe(nlohmann::json& j) const {
     j["inject_guard"] = "ip " + *table;
   } else {
     j["inject_guard"] = nullptr;
+  }
+  j["mtu"] = mtu_.mtu;
+  j["mtu_source"] = mtu_.how;
+  if (auto mss = network_.clamped_mss()) {
+    j["clamp_mss"] = *mss;
+  } else {
+    j["clamp_mss"] = nullptr;
   }
   if (link_->mppe) {
     j["mppe"] = {{"send", mppe_words(link_->mppe->tx)}, {"receive", mppe_words(link_->mppe->rx)}};

@@ -18,6 +18,7 @@
 #include "config/profile.hpp"
 #include "daemon/carrier.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/mtu_check.hpp"
 #include "daemon/network.hpp"
 #include "daemon/out_buffer.hpp"
 #include "daemon/poller.hpp"
@@ -87,6 +88,7 @@ class Attempt {
   void on_call(const pptp::CallEstablished& call);
   void on_network(const ppp::session_event::NetworkPhase& n);
   void on_up(const ppp::session_event::Up& up);
+  void on_mtu_verdict(const pptp::MtuProbe::Verdict& v);
   void read_tcp();
   void on_frame(wire::ByteView frame);
   void write_frame(const wire::Bytes& frame);
@@ -123,6 +125,8 @@ class Attempt {
 
   std::uint16_t our_call_ = 0, peer_call_ = 0;
   std::optional<ppp::session_event::Up> link_;
+  pptp::MtuChoice mtu_;  // the link's MTU and how it was chosen
+  std::optional<MtuCheck> mtu_check_;  // after up, with "mtu": "auto"
   TimePoint up_at_{};
   std::chrono::system_clock::time_point up_since_{};
 };

@@ -105,6 +105,28 @@ wire::Result<ServerPath> NetworkSetup::path_to(const wire::Ipv4& server, int tun
   return ServerPath{path->gateway, path->ifindex};
 }
 
+pptp::PathMtu NetworkSetup::path_mtu(const wire::Ipv4& server, int tunnel_ifindex) const {
+  pptp::PathMtu out;
+  auto rtnl = netlink::RtnlSocket::open();
+  if (!rtnl) return out;
+  int ifindex = 0;
+  // The kernel's own answer carries a learned path MTU (RTA_METRICS).
+  if (auto r = netlink::lookup_route(*rtnl, server); r && r->ifindex != tunnel_ifindex) {
+    ifindex = r->ifindex;
+    out.route_mtu = r->mtu;
+  } else if (auto p = netlink::path_outside(*rtnl, server, tunnel_ifindex)) {
+    ifindex = p->ifindex;
+  }
+  if (ifindex <= 0) return out;
+  auto links = netlink::LinkControl::open();
+  if (!links) return out;
+  if (auto st = links->state(ifindex)) {
+    out.device = st->name;
+    out.device_mtu = st->mtu;
+  }
+  return out;
+}
+
 wire::Result<wire::Unit> NetworkSetup::hold_server(const config::Profile& profile, const wire::Ipv4& server,
                                                    const Say& say, const std::optional<wire::Ipv4>& peer) {
   if (!tunnel_covers(profile, server, peer)) return wire::Unit{};
@@ -160,7 +182,9 @@ wire::Result<wire::Unit> NetworkSetup::block_ipv6(const config::Profile& profile
 
 std::optional<std::string> NetworkSetup::inject_guard_table() const { return state_->link.inject_guard_table(); }
 
-wire::Result<wire::Unit> NetworkSetup::guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say) {
+std::optional<unsigned> NetworkSetup::clamped_mss() const { return state_->link.clamped_mss(); }
+
+bool NetworkSetup::wants_guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say) {
   // Linux accepts a clear-text IPv4 frame from the channel even while MPPE
   // runs (kernel-facts, security traps): whoever knows the call ID and the
   // sequence number could inject packets. Once MPPE runs inbound, nothing
@@ -168,26 +192,43 @@ wire::Result<wire::Unit> NetworkSetup::guard(const config::Profile& profile, con
   if (!profile.inject_guard) {
     say("no injection guard: the profile sets inject_guard to false, so a forged clear-text packet with this "
         "call's ID would reach the stack");
-    return wire::Unit{};
+    return false;
   }
   if (!t.rx_encrypted) {
     say("no injection guard: what the server sends is not encrypted, so a forged packet cannot be told from a real "
         "one");
-    return wire::Unit{};
+    return false;
   }
   if (t.carrier_guards) {
     say("no injection guard needed: the userspace data path itself drops clear-text packets from the server (MPPE is required)");
-    return wire::Unit{};
+    return false;
   }
-  const std::string what = "cannot guard " + t.ifname + " against injected clear-text packets: ";
+  return true;
+}
+
+wire::Result<wire::Unit> NetworkSetup::table(const config::Profile& profile, const TunnelAddresses& t, const Say& say) {
+  const bool guard = wants_guard(profile, t, say);
+  const unsigned mss = profile.clamp_mss ? pptp::mss_for_mtu(t.mtu) : 0;
+  if (!profile.clamp_mss) say("no TCP MSS clamping: the profile sets clamp_mss to false");
+  if (!guard && mss == 0) return wire::Unit{};
   auto nft = netlink::find_nft();
-  if (!nft) {
-    return wire::Error::fatal(what + nft.error().reason + "; install nftables, or set \"inject_guard\": false in " +
+  if (!nft && guard) {
+    return wire::Error::fatal("cannot guard " + t.ifname + " against injected clear-text packets: " +
+                              nft.error().reason + "; install nftables, or set \"inject_guard\": false in " +
                               "the profile to go without");
   }
-  auto line = state_->link.add_inject_guard({t.ifname, t.server, t.call_id});
+  if (!nft) {
+    // The clamp is a convenience, the guard a guarantee: without nft the
+    // tunnel still comes up, and TCP falls back on path MTU discovery.
+    say("WARNING: no TCP MSS clamping on " + t.ifname + ": " + nft.error().reason +
+        "; TCP through the tunnel relies on ICMP (set \"clamp_mss\": false to silence this)");
+    return wire::Unit{};
+  }
+  auto line = state_->link.add_tunnel_table({t.ifname, t.server, t.call_id, guard, mss});
   save();
-  if (!line) return wire::Error::fatal(what + line.error().reason);
+  if (!line) {
+    return wire::Error::fatal("cannot set up the nftables table of " + t.ifname + ": " + line.error().reason);
+  }
   say(*line);
   return wire::Unit{};
 }
@@ -202,11 +243,11 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
   if (t.peer == t.server) {
     if (auto r = hold_server(profile, t.server, say, t.peer); !r) return r.error();
   }
-  if (auto g = guard(profile, t, say); !g) return g.error();
+  if (auto g = table(profile, t, say); !g) return g.error();
   auto links = netlink::LinkControl::open();
   if (!links) return links.error();
   if (auto r = links->set_mtu(t.ifindex, t.mtu); !r) return r.error();
-  say("mtu " + std::to_string(t.mtu) + " on " + t.ifname);
+  say("mtu " + std::to_string(t.mtu) + " on " + t.ifname + (t.mtu_how.empty() ? "" : " (" + t.mtu_how + ")"));
 
   auto& c = state_->link;
   // Each step is recorded (and saved) before the next, so a crash part-way
@@ -242,6 +283,19 @@ wire::Result<wire::Unit> NetworkSetup::apply(const config::Profile& profile, con
     say(r->description);
     state_->dns_backend = r->record.backend;
   }
+  return wire::Unit{};
+}
+
+wire::Result<wire::Unit> NetworkSetup::lower_mtu(int ifindex, const std::string& ifname, unsigned mtu,
+                                                 const Say& say) {
+  auto links = netlink::LinkControl::open();
+  if (!links) return links.error();
+  if (auto r = links->set_mtu(ifindex, mtu); !r) return r.error();
+  say("mtu " + std::to_string(mtu) + " on " + ifname);
+  auto r = state_->link.reclamp(pptp::mss_for_mtu(mtu));
+  save();
+  if (!r) return r.error();
+  if (*r) say(**r);
   return wire::Unit{};
 }
 

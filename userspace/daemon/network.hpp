@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "config/profile.hpp"
+#include "pptp/tunnel_mtu.hpp"
 #include "wire/ipv4.hpp"
 #include "wire/result.hpp"
 
@@ -27,6 +28,7 @@ struct TunnelAddresses {
   std::string ifname;
   int ifindex = 0;
   unsigned mtu = 1400;
+  std::string mtu_how;  // how it was chosen (pptp::MtuChoice::how)
   wire::Ipv4 local{};
   wire::Ipv4 peer{};
   wire::Ipv4 server{};  // the PPTP server's real address
@@ -73,12 +75,21 @@ class NetworkSetup {
   wire::Result<wire::Unit> block_ipv6(const config::Profile& profile, const Say& say);
   // The path to `server` now, ignoring our own routes and the tunnel.
   wire::Result<ServerPath> path_to(const wire::Ipv4& server, int tunnel_ifindex) const;
+  // What the way to `server` carries: its device's MTU and the route's (or
+  // the learned path MTU), as the kernel routes GRE now; the path outside
+  // our routes when the kernel's answer is the tunnel or a block route.
+  // Unknown figures are 0.
+  pptp::PathMtu path_mtu(const wire::Ipv4& server, int tunnel_ifindex) const;
 
-  // The injection guard (when MPPE runs on what the server sends and the
-  // profile does not opt out), MTU, address, link up, routes, DNS. Stops at
+  // The tunnel's nftables table (the injection guard when MPPE runs on what
+  // the server sends and the profile does not opt out; the MSS clamp unless
+  // the profile opts out), MTU, address, link up, routes, DNS. Stops at
   // the first failure, leaving undo_link() to remove what was done. The
   // caller lets IP pass only after this.
   wire::Result<wire::Unit> apply(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
+  // The black-hole check found the path carries less: the link's MTU goes
+  // down to `mtu`, and the MSS clamp (if any) with it.
+  wire::Result<wire::Unit> lower_mtu(int ifindex, const std::string& ifname, unsigned mtu, const Say& say);
   // Takes back the link's changes; the hold stays. Idempotent.
   void undo_link(const Say& say);
   // Takes back everything. Idempotent.
@@ -86,6 +97,8 @@ class NetworkSetup {
 
   // The injection guard's nftables table, while the link has one.
   std::optional<std::string> inject_guard_table() const;
+  // The MSS TCP SYNs are clamped to, while the link's table clamps.
+  std::optional<unsigned> clamped_mss() const;
   // Where DNS went ("systemd-resolved", "resolvconf", "resolv.conf"), if anywhere.
   std::string dns_backend() const;
   // Keep the record of changes in this file while they stand.
@@ -100,7 +113,8 @@ class NetworkSetup {
 
  private:
   void save() const;
-  wire::Result<wire::Unit> guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
+  bool wants_guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
+  wire::Result<wire::Unit> table(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
   struct State;
   std::unique_ptr<State> state_;
 };

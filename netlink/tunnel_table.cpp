@@ -1,4 +1,4 @@
-#include "netlink/inject_guard.hpp"
+#include "netlink/tunnel_table.hpp"
 
 #include <unistd.h>
 
@@ -81,33 +81,53 @@ std::string failure(const ProgramRun& r) {
 
 }  // namespace
 
-std::string inject_guard_table(std::string_view ifname) { return "pptpctl-" + std::string(ifname); }
+std::string tunnel_table_name(std::string_view ifname) { return "pptpctl-" + std::string(ifname); }
 
-std::string inject_guard_ruleset(const InjectGuard& g) {
-  const std::string table = "ip " + inject_guard_table(g.ifname);
+std::string tunnel_table_ruleset(const TunnelTable& g) {
+  const std::string table = "ip " + tunnel_table_name(g.ifname);
   std::string out;
   // Declaring the table first makes the delete succeed when there is none:
   // a table left by a crash is replaced, all in one transaction.
   out += "table " + table + "\n";
   out += "delete table " + table + "\n";
   out += "table " + table + " {\n";
-  // Input, not prerouting: ip_local_deliver() reassembles fragments before
-  // the input hook, so a frame split to hide its PPP protocol in a later
-  // fragment is matched whole. Priority raw (-300): before other filters.
-  out += "  chain input {\n";
-  out += "    type filter hook input priority raw; policy accept;\n";
-  out += "    ip saddr " + wire::to_string(g.server) + " ip protocol gre " + bits(kProtocolType, 16) + " 0x880b " +
-         bits(kCallId, 16) + " " + wire::hex16(g.call_id) + " jump call\n";
-  out += "  }\n";
-  out += "  chain call {\n";
-  // Without a sequence number pptp.c passes nothing to PPP (an ack only).
-  out += "    " + bits(kSeqBit, 1) + " 0 accept\n";
-  for (bool ack : {false, true})
-    for (bool address_control : {true, false}) accept_rules(out, ack, address_control);
-  // Everything else: a clear-text network-layer frame (IPv4 0x0021 and the
-  // like), or too short to hold a PPP protocol.
-  out += "    counter drop comment \"clear-text frame injected into the tunnel\"\n";
-  out += "  }\n";
+  if (g.guard) {
+    // Input, not prerouting: ip_local_deliver() reassembles fragments before
+    // the input hook, so a frame split to hide its PPP protocol in a later
+    // fragment is matched whole. Priority raw (-300): before other filters.
+    out += "  chain input {\n";
+    out += "    type filter hook input priority raw; policy accept;\n";
+    out += "    ip saddr " + wire::to_string(g.server) + " ip protocol gre " + bits(kProtocolType, 16) + " 0x880b " +
+           bits(kCallId, 16) + " " + wire::hex16(g.call_id) + " jump call\n";
+    out += "  }\n";
+    out += "  chain call {\n";
+    // Without a sequence number pptp.c passes nothing to PPP (an ack only).
+    out += "    " + bits(kSeqBit, 1) + " 0 accept\n";
+    for (bool ack : {false, true})
+      for (bool address_control : {true, false}) accept_rules(out, ack, address_control);
+    // Everything else: a clear-text network-layer frame (IPv4 0x0021 and the
+    // like), or too short to hold a PPP protocol.
+    out += "    counter drop comment \"clear-text frame injected into the tunnel\"\n";
+    out += "  }\n";
+  }
+  if (g.clamp_mss != 0) {
+    // SYN and SYN-ACK (SYN set, RST clear), whichever way they cross the
+    // tunnel: prerouting sees what arrives (for us or for a LAN we route),
+    // postrouting what leaves (ours or routed). Only ever lowered: an MSS
+    // already small enough is left as the sender chose it.
+    const std::string mss = std::to_string(g.clamp_mss);
+    const std::string syn = "tcp flags & (syn | rst) == syn tcp option maxseg size > " + mss +
+                            " tcp option maxseg size set " + mss;
+    const std::string dev = "\"" + g.ifname + "\"";
+    out += "  chain mss_in {\n";
+    out += "    type filter hook prerouting priority mangle; policy accept;\n";
+    out += "    iifname " + dev + " " + syn + " comment \"TCP MSS clamped to the tunnel's MTU\"\n";
+    out += "  }\n";
+    out += "  chain mss_out {\n";
+    out += "    type filter hook postrouting priority mangle; policy accept;\n";
+    out += "    oifname " + dev + " " + syn + " comment \"TCP MSS clamped to the tunnel's MTU\"\n";
+    out += "  }\n";
+  }
   out += "}\n";
   return out;
 }
@@ -124,15 +144,23 @@ wire::Result<wire::Unit> run_nft(const std::string& script, const std::string& n
   return wire::Unit{};
 }
 
-wire::Result<std::string> install_inject_guard(const InjectGuard& g, const std::string& nft) {
-  const std::string table = inject_guard_table(g.ifname);
-  auto r = run_nft(inject_guard_ruleset(g), nft);
+wire::Result<std::string> install_tunnel_table(const TunnelTable& g, const std::string& nft) {
+  const std::string table = tunnel_table_name(g.ifname);
+  auto r = run_nft(tunnel_table_ruleset(g), nft);
   if (!r) return wire::Error::fatal("cannot install the nftables table " + table + ": " + r.error().reason);
-  return "nftables table ip " + table + " (drops clear-text frames from " + wire::to_string(g.server) +
-         " to call " + wire::hex16(g.call_id) + ": nothing can be injected past MPPE)";
+  std::string line = "nftables table ip " + table + " (";
+  if (g.guard) {
+    line += "drops clear-text frames from " + wire::to_string(g.server) + " to call " + wire::hex16(g.call_id) +
+            ": nothing can be injected past MPPE";
+  }
+  if (g.clamp_mss != 0) {
+    if (g.guard) line += "; ";
+    line += "clamps TCP MSS to " + std::to_string(g.clamp_mss) + " both ways";
+  }
+  return line + ")";
 }
 
-wire::Result<Removed> remove_inject_guard(const std::string& table, const std::string& nft) {
+wire::Result<Removed> remove_tunnel_table(const std::string& table, const std::string& nft) {
   auto r = spawn_nft(nft, {"delete", "table", "ip", table}, {});
   if (!r) return r.error();
   if (r->status == 0) return Removed::Removed;
