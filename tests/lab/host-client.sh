@@ -87,8 +87,11 @@ host_up() {
   UP_SECONDS=$(lab_elapsed "$start")
 }
 
-# The lines `up` printed for PROFILE, without the protocol trace.
-host_said() { grep "^pptpctl: $1: " "$LOGS/pptpctl-$1.log" | grep -v -E "$1: (sent|rcvd|pptp:|ppp:) "; }
+# The lines `up` printed for PROFILE, without the protocol trace and without
+# the "[   1.234] " that --debug puts before each line.
+host_said() {
+  sed -E 's/^\[ *[0-9.]+\] //' "$LOGS/pptpctl-$1.log" | grep "^pptpctl: $1: " | grep -v -E "$1: (sent|rcvd|pptp:|ppp:) "
+}
 
 # iperf3 to TARGET in the VM's srv for SECONDS (ARGS: -R for the server's
 # direction); prints the receiver's Mbit/s.

@@ -268,8 +268,9 @@ lab_pptpctl_up() {
   grep -v -E "$name: (sent|rcvd|pptp:|ppp:) " "$LOGS/pptpctl-up.log" | sed 's/^/  /'
 }
 
-# The last line pptpctl printed about PROFILE: its reason when it failed.
-lab_last_words() { grep "pptpctl: $1: " "$LOGS/pptpctl-up.log" | tail -1 | sed "s/^pptpctl: $1: //"; }
+# The last line pptpctl printed about PROFILE: its reason when it failed
+# (without the "[   1.234] " that --debug puts before each line).
+lab_last_words() { grep "pptpctl: $1: " "$LOGS/pptpctl-up.log" | tail -1 | sed -E "s/^(\[ *[0-9.]+\] )?pptpctl: $1: //"; }
 
 lab_pptpctl_down() {
   ip netns exec cli "$PPTPCTL" down "$1" >>"$LOGS/pptpctl-up.log" 2>&1 || lab_fail "pptpctl down $1 failed"

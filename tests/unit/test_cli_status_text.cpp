@@ -2,6 +2,7 @@
 // state, and for JSON from older daemons or with fields of the wrong type.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -152,4 +153,22 @@ TEST_CASE("cli: durations and the next attempt in words") {
   CHECK(next_attempt(125) == "next attempt in 2 min 5 s");
   CHECK(next_attempt(0) == "next attempt now");
   CHECK(next_attempt(-3) == "next attempt now");
+}
+
+TEST_CASE("cli: up --debug stamps lines with the time since up started") {
+  using namespace std::chrono_literals;
+  struct Row {
+    std::chrono::nanoseconds since;
+    std::string_view stamp;
+  };
+  const Row rows[] = {
+      {0ns, "[   0.000]"},          {999999ns, "[   0.000]"},  // milliseconds, truncated
+      {1ms, "[   0.001]"},          {412ms, "[   0.412]"},
+      {1s + 50ms, "[   1.050]"},    {12345678ms, "[12345.678]"},  // wider, never cut
+      {-5ms, "[   0.000]"},  // a clock step must not print "-0.005"
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.since.count());
+    CHECK(pptpctl::elapsed_stamp(r.since) == r.stamp);
+  }
 }

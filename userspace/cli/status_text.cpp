@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 
 #include "wire/text.hpp"
@@ -123,6 +124,13 @@ std::string next_attempt(double s) {
   std::string n = std::to_string(tenths / 10);
   if (tenths % 10 != 0) n += "." + std::to_string(tenths % 10);
   return "next attempt in " + n + " s";
+}
+
+std::string elapsed_stamp(std::chrono::nanoseconds since_start) {
+  const long long ms = std::max(0LL, static_cast<long long>(since_start.count() / 1000000));
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "[%4lld.%03lld]", ms / 1000, ms % 1000);
+  return buf;
 }
 
 std::string status_text(const nlohmann::json& j) {

@@ -2,6 +2,7 @@
 // `pptpctl status` in words. Reads the daemon's status JSON (ipc.hpp) and
 // never throws: any field may be absent (an older daemon, a state without a
 // link) or of an unexpected type, and is then shown as "-" or left out.
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -23,5 +24,10 @@ std::string duration(std::uint64_t seconds);
 
 // "next attempt in 1.2 s", "... in 4 s", "... in 2 min", "next attempt now".
 std::string next_attempt(double seconds);
+
+// `up --debug` stamps each line with the time since `up` started, so a slow
+// connect shows which step it waited on: "[   0.412]" (seconds, milliseconds;
+// at least four places before the point, like dmesg). Negative counts as 0.
+std::string elapsed_stamp(std::chrono::nanoseconds since_start);
 
 }  // namespace pptpctl

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/status_text.hpp"
 #include "config/config_dir.hpp"
 #include "config/profile.hpp"
 #include "daemon/tunnel.hpp"
@@ -28,15 +30,24 @@ namespace pptpctl {
 
 namespace {
 
+// Under --debug every line starts with the time since `up` started (set
+// once, in cmd_up), so a slow connect shows which step it waited on.
+std::optional<std::chrono::steady_clock::time_point> g_debug_start;
+
+std::string stamp() {
+  if (!g_debug_start) return "";
+  return elapsed_stamp(std::chrono::steady_clock::now() - *g_debug_start) + " ";
+}
+
 // What the daemon says is escaped there; escaped again here so a terminal
 // never receives a control byte, whatever the pipe carried.
 void say(const std::string& name, const std::string& text) {
-  std::printf("pptpctl: %s: %s\n", name.c_str(), wire::one_line(text).c_str());
+  std::printf("%spptpctl: %s: %s\n", stamp().c_str(), name.c_str(), wire::one_line(text).c_str());
   std::fflush(stdout);
 }
 
 void error(const std::string& name, const std::string& text) {
-  std::fprintf(stderr, "pptpctl: %s: %s\n", name.c_str(), wire::one_line(text).c_str());
+  std::fprintf(stderr, "%spptpctl: %s: %s\n", stamp().c_str(), name.c_str(), wire::one_line(text).c_str());
 }
 
 wire::Result<config::Profile> load(const CommonOptions& common, const std::string& name) {
@@ -124,6 +135,7 @@ Exit follow(const std::string& name, int fd, int signals, pid_t daemon, bool deb
 }  // namespace
 
 Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
+  if (debug) g_debug_start = std::chrono::steady_clock::now();
   // Only the name and the file's presence are checked here. `up` never
   // reads the profile (it may hold the password inline) nor the password
   // file: the daemon loads both and reports any problem on the pipe, with
