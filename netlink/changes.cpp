@@ -275,6 +275,32 @@ std::optional<std::string> Changes::inject_guard_table() const {
   return std::nullopt;
 }
 
+void Changes::record_tunnel_table(const TunnelTable& table, const std::string& nft) {
+  steps_.push_back(TableStep{table, nft});
+}
+
+wire::Result<std::string> Changes::replace_tunnel_table(const TunnelTable& table, const std::string& nft) {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+    auto* g = std::get_if<TableStep>(&*it);
+    if (g == nullptr) continue;
+    auto r = install_tunnel_table(table, nft);
+    if (!r) return r.error();
+    g->guard = table;
+    return *r;
+  }
+  return add_tunnel_table(table, nft);
+}
+
+void Changes::undo_tunnel_table() {
+  for (auto it = steps_.begin(); it != steps_.end(); ++it) {
+    if (const auto* g = std::get_if<TableStep>(&*it)) {
+      (void)remove_tunnel_table(tunnel_table_name(g->guard.ifname), g->nft);
+      steps_.erase(it);
+      return;
+    }
+  }
+}
+
 wire::Result<std::optional<std::string>> Changes::reclamp(unsigned mss) {
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
     auto* g = std::get_if<TableStep>(&*it);

@@ -116,6 +116,15 @@ class Changes {
   std::optional<std::string> inject_guard_table() const;
   // The MSS the recorded table clamps SYNs to, if it does.
   std::optional<unsigned> clamped_mss() const;
+  // Records the table `table` as this transaction's before it exists: it
+  // is being installed elsewhere (in the background), and undo must remove
+  // it whatever became of that.
+  void record_tunnel_table(const TunnelTable& table, const std::string& nft = {});
+  // Installs `table` in place of the recorded one (one nft transaction) and
+  // records it instead; the first table when none is recorded.
+  wire::Result<std::string> replace_tunnel_table(const TunnelTable& table, const std::string& nft = {});
+  // Removes the recorded table and its step (the link no longer wants one).
+  void undo_tunnel_table();
   // Re-installs the recorded table with SYNs clamped to `mss` (the MTU
   // changed); nothing when there is no table or it does not clamp.
   wire::Result<std::optional<std::string>> reclamp(unsigned mss);

@@ -94,3 +94,82 @@ TEST_CASE("daemon: the injection guard goes in first when MPPE runs inbound, sta
     }
   });
 }
+
+TEST_CASE("daemon: the table prepared while PPP negotiates is the one apply() keeps, or is replaced, or goes") {
+  NETNS_RUN([](Checks& c) {
+    c.sh("ip link add tun0 type veth peer name tun0p");
+    c.sh("ip link set tun0p up");
+    struct Row {
+      const char* what;
+      bool mppe_required;  // prepare_table() only runs then
+      bool rx_encrypted;   // what MPPE came up as
+      bool clamp;
+      unsigned prepared_mtu, final_mtu;
+      bool table_after;    // a table once apply() is done
+      const char* want;    // in the table after apply(); "" for none
+    };
+    const Row rows[] = {
+        {"as prepared", true, true, true, 1456, 1456, true, "maxseg size set 1416"},
+        {"the MTU came out smaller", true, true, true, 1456, 1396, true, "maxseg size set 1356"},
+        {"nothing encrypted inbound after all, clamp only", true, false, true, 1456, 1456, true,
+         "maxseg size set 1416"},
+        {"neither guard nor clamp wanted in the end", true, false, false, 1456, 1456, false, ""},
+        {"MPPE not required: nothing prepared, apply() installs", false, true, true, 1456, 1456, true,
+         "maxseg size set 1416"},
+    };
+    for (const auto& row : rows) {
+      config::Profile profile;
+      profile.dns.use_peer = false;
+      profile.mppe.required = row.mppe_required;
+      profile.clamp_mss = row.clamp;
+      pptpctl::NetworkSetup net;
+      const std::string record = "/tmp/pptpctl-test-prepare-" + std::to_string(::getpid()) + ".json";
+      net.set_record_path(record);
+      pptpctl::TunnelAddresses t;
+      t.ifname = "tun0";
+      t.ifindex = static_cast<int>(if_nametoindex("tun0"));
+      t.local = {198, 51, 100, 10};
+      t.peer = {198, 51, 100, 1};
+      t.server = {192, 0, 2, 1};
+      t.call_id = 0x42;
+      t.rx_encrypted = true;
+      t.mtu = row.prepared_mtu;
+      net.prepare_table(profile, t);
+      // The table is in the record before it exists.
+      const auto j = nlohmann::json::parse(read_file(record), nullptr, false);
+      const bool recorded = !j.is_discarded() && j.contains("steps") && !j["steps"].empty() &&
+                            j["steps"][0].value("kind", "") == "nft_table";
+      c.expect(recorded == row.mppe_required, std::string(row.what) + ": recorded first: " + j.dump());
+      t.rx_encrypted = row.rx_encrypted;
+      t.mtu = row.final_mtu;
+      std::vector<std::string> said;
+      auto r = net.apply(profile, t, [&](const std::string& s) { said.push_back(s); });
+      c.expect(r.ok(), std::string(row.what) + ": apply: " + (r ? std::string() : r.error().reason));
+      c.expect(has_table("pptpctl-tun0") == row.table_after, std::string(row.what) + ": table present?");
+      if (row.table_after) {
+        const auto listed = Checks::capture("nft list table ip pptpctl-tun0");
+        c.expect(listed.find(row.want) != std::string::npos, std::string(row.what) + ": listed: " + listed);
+        c.expect((listed.find("chain call") != std::string::npos) == row.rx_encrypted,
+                 std::string(row.what) + ": guard chain as MPPE came up: " + listed);
+      }
+      net.undo([](const std::string&) {});
+      c.expect(!has_table("pptpctl-tun0"), std::string(row.what) + ": table gone after undo");
+    }
+  });
+}
+
+TEST_CASE("daemon: a failed attempt's undo waits for the table still being installed, then removes it") {
+  NETNS_RUN([](Checks& c) {
+    config::Profile profile;
+    pptpctl::NetworkSetup net;
+    pptpctl::TunnelAddresses t;
+    t.ifname = "tun9";
+    t.server = {192, 0, 2, 1};
+    t.call_id = 7;
+    t.rx_encrypted = true;
+    t.mtu = 1456;
+    net.prepare_table(profile, t);
+    net.undo_link([](const std::string&) {});  // at once: nft may still be running
+    c.expect(!has_table("pptpctl-tun9"), "no table left behind");
+  });
+}

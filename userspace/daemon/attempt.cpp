@@ -159,6 +159,7 @@ void Attempt::on_connected() {
   // The OCRQ must carry the call ID the carrier is bound to.
   if (auto f = carrier_->open_call(tcp_->local, tcp_->server)) return fail(f->code, f->reason);
   our_call_ = carrier_->call_id();
+  prepare_table();
 
   pptp::Config pc;
   char host[64] = {};
@@ -310,6 +311,22 @@ void Attempt::apply(ppp::SessionOutput out) {
       if (link_closing_) after_link_closed();
     }
   }
+}
+
+// The nftables table goes in while PPP negotiates: all it needs is known
+// once the call ID is (kernel data path; pptp/tunnel_mtu for the MSS, with
+// the server's MRU still unknown and so taken as 1500).
+void Attempt::prepare_table() {
+  if (carrier_->refuses_clear_ip()) return;
+  TunnelAddresses t;
+  t.ifname = profile_.interface;
+  t.server = kernel::to_ipv4(tcp_->server);
+  t.call_id = our_call_;
+  t.rx_encrypted = true;
+  const auto fixed = profile_.mtu ? std::optional<unsigned>(*profile_.mtu) : std::nullopt;
+  const auto path = profile_.mtu ? pptp::PathMtu{} : network_.path_mtu(t.server, 0);
+  t.mtu = pptp::choose_tunnel_mtu(fixed, path, true, 1500).mtu;
+  network_.prepare_table(profile_, t);
 }
 
 void Attempt::on_network(const ev::NetworkPhase& n) {

@@ -89,6 +89,7 @@ class Attempt {
   void on_network(const ppp::session_event::NetworkPhase& n);
   void on_up(const ppp::session_event::Up& up);
   void on_mtu_verdict(const pptp::MtuProbe::Verdict& v);
+  void prepare_table();
   void read_tcp();
   void on_frame(wire::ByteView frame);
   void write_frame(const wire::Bytes& frame);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <future>
 
 #include "daemon/ipc.hpp"
 #include "daemon/run_dir.hpp"
@@ -21,6 +22,9 @@ struct NetworkSetup::State {
   std::optional<wire::Ipv4> pinned;  // the server address the hold pins (its path: hold.pinned_path())
   bool blocked = false;
   bool ipv6_blocked = false;  // the hold has the IPv6 block (or there is no IPv6)
+  // prepare_table(): what it is installing, and the install's outcome.
+  std::optional<netlink::TunnelTable> prepared;
+  std::future<wire::Result<std::string>> preparing;
 };
 
 NetworkSetup::NetworkSetup() : state_(std::make_unique<State>()) {}
@@ -206,10 +210,55 @@ bool NetworkSetup::wants_guard(const config::Profile& profile, const TunnelAddre
   return true;
 }
 
+void NetworkSetup::prepare_table(const config::Profile& profile, const TunnelAddresses& t) {
+  if (state_->preparing.valid()) return;
+  // Only what is certain before negotiation: MPPE required means MPPE runs
+  // inbound once the link is up, or there is no link.
+  if (!profile.mppe.required) return;
+  const bool guard = wants_guard(profile, t, [](const std::string&) {});
+  const unsigned mss = profile.clamp_mss ? pptp::mss_for_mtu(t.mtu) : 0;
+  if (!guard && mss == 0) return;
+  if (!netlink::find_nft()) return;  // apply() says what that means
+  const netlink::TunnelTable table{t.ifname, t.server, t.call_id, guard, mss};
+  state_->link.record_tunnel_table(table);
+  save();
+  state_->prepared = table;
+  state_->preparing = std::async(std::launch::async, [table] { return netlink::install_tunnel_table(table); });
+}
+
+std::optional<wire::Result<std::string>> NetworkSetup::collect_prepared() {
+  if (!state_->preparing.valid()) return std::nullopt;
+  auto r = state_->preparing.get();
+  return r;
+}
+
 wire::Result<wire::Unit> NetworkSetup::table(const config::Profile& profile, const TunnelAddresses& t, const Say& say) {
   const bool guard = wants_guard(profile, t, say);
   const unsigned mss = profile.clamp_mss ? pptp::mss_for_mtu(t.mtu) : 0;
   if (!profile.clamp_mss) say("no TCP MSS clamping: the profile sets clamp_mss to false");
+  const netlink::TunnelTable wish{t.ifname, t.server, t.call_id, guard, mss};
+  if (auto early = collect_prepared()) {
+    const bool same = state_->prepared == wish;
+    state_->prepared.reset();
+    if (*early && same) {
+      say(**early);
+      return wire::Unit{};
+    }
+    // Installed as guessed but not as wanted now (or it failed): install
+    // what is wanted in its place, or take it away when nothing is.
+    if (!guard && mss == 0) {
+      state_->link.undo_tunnel_table();
+      save();
+      return wire::Unit{};
+    }
+    auto line = state_->link.replace_tunnel_table(wish);
+    save();
+    if (!line) {
+      return wire::Error::fatal("cannot set up the nftables table of " + t.ifname + ": " + line.error().reason);
+    }
+    say(*line);
+    return wire::Unit{};
+  }
   if (!guard && mss == 0) return wire::Unit{};
   auto nft = netlink::find_nft();
   if (!nft && guard) {
@@ -300,6 +349,10 @@ wire::Result<wire::Unit> NetworkSetup::lower_mtu(int ifindex, const std::string&
 }
 
 void NetworkSetup::undo_link(const Say& say) {
+  // A table still being installed in the background must be there before
+  // undo removes it, or it would be left behind.
+  if (auto early = collect_prepared(); early && !*early) say("nftables: " + early->error().reason);
+  state_->prepared.reset();
   auto report = state_->link.undo();
   for (const auto& line : report.done) say("undo: " + line);
   for (const auto& line : report.failed) say("undo failed: " + line);

@@ -81,6 +81,13 @@ class NetworkSetup {
   // Unknown figures are 0.
   pptp::PathMtu path_mtu(const wire::Ipv4& server, int tunnel_ifindex) const;
 
+  // Starts installing the tunnel's nftables table in the background, as
+  // apply() will want it if MPPE comes up as required: `nft` takes a second
+  // or more under emulation, and runs meanwhile with PPP's negotiation.
+  // Recorded first, so undo removes it whatever happens. Nothing when the
+  // table cannot be known yet (MPPE not required) or is not wanted. t: the
+  // interface, the server, our call ID and the MTU expected.
+  void prepare_table(const config::Profile& profile, const TunnelAddresses& t);
   // The tunnel's nftables table (the injection guard when MPPE runs on what
   // the server sends and the profile does not opt out; the MSS clamp unless
   // the profile opts out), MTU, address, link up, routes, DNS. Stops at
@@ -114,6 +121,8 @@ class NetworkSetup {
  private:
   void save() const;
   bool wants_guard(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
+  // The background install of prepare_table(), waited for.
+  std::optional<wire::Result<std::string>> collect_prepared();
   wire::Result<wire::Unit> table(const config::Profile& profile, const TunnelAddresses& t, const Say& say);
   struct State;
   std::unique_ptr<State> state_;
