@@ -291,6 +291,15 @@ wire::Result<std::string> Changes::replace_tunnel_table(const TunnelTable& table
   return add_tunnel_table(table, nft);
 }
 
+void Changes::update_tunnel_table(const TunnelTable& table) {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+    if (auto* g = std::get_if<TableStep>(&*it)) {
+      g->guard = table;
+      return;
+    }
+  }
+}
+
 void Changes::undo_tunnel_table() {
   for (auto it = steps_.begin(); it != steps_.end(); ++it) {
     if (const auto* g = std::get_if<TableStep>(&*it)) {

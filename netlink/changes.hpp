@@ -123,6 +123,8 @@ class Changes {
   // Installs `table` in place of the recorded one (one nft transaction) and
   // records it instead; the first table when none is recorded.
   wire::Result<std::string> replace_tunnel_table(const TunnelTable& table, const std::string& nft = {});
+  // Records that the table is now `table` (changed without nft).
+  void update_tunnel_table(const TunnelTable& table);
   // Removes the recorded table and its step (the link no longer wants one).
   void undo_tunnel_table();
   // Re-installs the recorded table with SYNs clamped to `mss` (the MTU

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "netlink/nft_element.hpp"
 #include "netlink/program.hpp"
 #include "userspace/wire/hex.hpp"
 
@@ -55,6 +56,9 @@ void accept_rules(std::string& out, bool ack, bool address_control) {
   // it, and IP would leave in clear. A real renegotiation ends the link
   // anyway (the session refuses it).
   out += "    " + when + bits(proto, 16) + " 0x80fd " + bits(proto + 16, 8) + " != 1-6 accept\n";
+  // ... and all of CCP while the server is in @negotiating: MPPE is not up
+  // yet, so there is nothing a forged one could stop (close_negotiation()).
+  out += "    ip saddr @negotiating " + when + bits(proto, 16) + " 0x80fd accept\n";
   // 0x00FD: MPPE, uncompressed.
   out += "    " + when + bits(proto, 16) + " 0x00fd accept\n";
 }
@@ -92,6 +96,9 @@ std::string tunnel_table_ruleset(const TunnelTable& g) {
   out += "delete table " + table + "\n";
   out += "table " + table + " {\n";
   if (g.guard) {
+    out += "  set negotiating {\n    type ipv4_addr;\n";
+    if (g.negotiating) out += "    elements = { " + wire::to_string(g.server) + " }\n";
+    out += "  }\n";
     // Input, not prerouting: ip_local_deliver() reassembles fragments before
     // the input hook, so a frame split to hide its PPP protocol in a later
     // fragment is matched whole. Priority raw (-300): before other filters.
@@ -130,6 +137,11 @@ std::string tunnel_table_ruleset(const TunnelTable& g) {
   }
   out += "}\n";
   return out;
+}
+
+wire::Result<wire::Unit> close_negotiation(const TunnelTable& g) {
+  if (!g.guard || !g.negotiating) return wire::Unit{};
+  return nft_delete_ipv4_element(tunnel_table_name(g.ifname), "negotiating", g.server);
 }
 
 wire::Result<std::string> find_nft() {

@@ -42,6 +42,10 @@ struct TunnelTable {
   std::uint16_t call_id{};  // ours: the call ID the server's GRE carries
   bool guard = true;        // the injection guard's chains
   unsigned clamp_mss = 0;   // the MSS SYNs are clamped to; 0: no clamp
+  // The guard lets CCP's negotiation from the server through: the table
+  // goes in before MPPE is negotiated (while PPP negotiates), and
+  // close_negotiation() shuts that the moment MPPE is up, without nft.
+  bool negotiating = false;
   bool operator==(const TunnelTable&) const = default;
 };
 
@@ -65,6 +69,10 @@ wire::Result<std::string> install_tunnel_table(const TunnelTable& g, const std::
 
 // Deletes table `table` (family ip); AlreadyGone when there is none.
 wire::Result<Removed> remove_tunnel_table(const std::string& table, const std::string& nft = {});
+
+// Ends what `negotiating` opened: from now on the guard drops CCP
+// Configure and Terminate from the server (one netlink batch, no nft).
+wire::Result<wire::Unit> close_negotiation(const TunnelTable& g);
 
 // Packets the guard dropped so far (its drop rule's counter).
 wire::Result<std::uint64_t> inject_guard_dropped(const std::string& table, const std::string& nft = {});

@@ -93,7 +93,11 @@ TEST_CASE("inject guard: accept rules for each layout: with and without the ack 
     CAPTURE(ccp);
     CHECK(count(text, ccp) == 1);
   }
-  CHECK(count(text, " accept\n") == 17);
+  // ... and all of CCP from the server while it is in @negotiating (empty
+  // unless the table went in before MPPE was negotiated).
+  CHECK(count(text, "ip saddr @negotiating @th,") == 4);
+  CHECK(count(text, "set negotiating {\n    type ipv4_addr;\n  }\n") == 1);
+  CHECK(count(text, " accept\n") == 21);
   // The drop comes last: everything not accepted above.
   CHECK(drop != std::string::npos);
   CHECK(drop > text.rfind(" accept\n"));
@@ -301,5 +305,58 @@ TEST_CASE("tunnel table: nft takes the clamp, and the table says so") {
              "both: " + (both ? *both : both.error().reason));
     auto removed = netlink::remove_tunnel_table(netlink::tunnel_table_name("pptp-m"));
     c.expect(removed && *removed == netlink::Removed::Removed, "removed");
+  });
+}
+
+TEST_CASE("inject guard: installed while PPP negotiates, CCP's negotiation passes until close_negotiation(), "
+          "clear IP never") {
+  NETNS_RUN([](Checks& c) {
+    c.sh("ip link set lo up");
+    c.sh("ip addr add 192.0.2.1/32 dev lo");
+    c.sh("ip addr add 192.0.2.2/32 dev lo");
+    const std::uint16_t call = 0x777;
+    const netlink::TunnelTable t{"pptp-n", {192, 0, 2, 1}, call, true, 0, true};
+    auto line = netlink::install_tunnel_table(t);
+    c.expect(line.ok(), "install: " + (line ? std::string() : line.error().reason));
+    c.sh("nft 'table ip seen { chain input { type filter hook input priority 0; ip protocol gre counter; }; }'");
+    const std::string table = netlink::tunnel_table_name("pptp-n");
+    const gre_forge::Bytes ccp_conf_req{0x80, 0xFD, 0x01, 0x01, 0x00, 0x04};
+    const gre_forge::Bytes ccp_conf_ack{0x80, 0xFD, 0x02, 0x01, 0x00, 0x04};
+    const gre_forge::Bytes ip = gre_forge::ppp_ipv4(gre_forge::icmp_echo({198, 51, 100, 1}, {198, 51, 100, 10}, 1, 1));
+    struct Row {
+      const char* what;
+      bool close_first;  // close_negotiation() before this row
+      gre_forge::Bytes payload;
+      bool dropped;
+    };
+    const Row rows[] = {
+        {"negotiating: CCP Configure-Request", false, ccp_conf_req, false},
+        {"negotiating: CCP Configure-Ack", false, ccp_conf_ack, false},
+        {"negotiating: clear IPv4", false, ip, true},
+        {"closed: CCP Configure-Request", true, ccp_conf_req, true},
+        {"closed: CCP Configure-Ack", false, ccp_conf_ack, true},
+        {"closed: clear IPv4", false, ip, true},
+    };
+    std::uint32_t seq = 100;
+    for (const auto& row : rows) {
+      if (row.close_first) {
+        auto closed = netlink::close_negotiation(t);
+        c.expect(closed.ok(), "close: " + (closed ? std::string() : closed.error().reason));
+        c.expect(netlink::close_negotiation(t).ok(), "closing twice is fine");
+      }
+      auto before = netlink::inject_guard_dropped(table);
+      c.expect(before.ok(), std::string(row.what) + ": read the counter");
+      if (!before) return;
+      const auto passed_before = passed();
+      send_gre(c, {call, seq++, std::nullopt, true, row.payload});
+      std::uint64_t dropped = *before, through = passed_before;
+      for (int i = 0; i < 200 && dropped == *before && through == passed_before; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (auto d = netlink::inject_guard_dropped(table)) dropped = *d;
+        through = passed();
+      }
+      c.expect(dropped == *before + (row.dropped ? 1 : 0), std::string(row.what) + (row.dropped ? ": not dropped" : ": dropped"));
+    }
+    (void)netlink::remove_tunnel_table(table);
   });
 }

@@ -219,7 +219,7 @@ void NetworkSetup::prepare_table(const config::Profile& profile, const TunnelAdd
   const unsigned mss = profile.clamp_mss ? pptp::mss_for_mtu(t.mtu) : 0;
   if (!guard && mss == 0) return;
   if (!netlink::find_nft()) return;  // apply() says what that means
-  const netlink::TunnelTable table{t.ifname, t.server, t.call_id, guard, mss};
+  const netlink::TunnelTable table{t.ifname, t.server, t.call_id, guard, mss, true};
   state_->link.record_tunnel_table(table);
   save();
   state_->prepared = table;
@@ -238,9 +238,18 @@ wire::Result<wire::Unit> NetworkSetup::table(const config::Profile& profile, con
   if (!profile.clamp_mss) say("no TCP MSS clamping: the profile sets clamp_mss to false");
   const netlink::TunnelTable wish{t.ifname, t.server, t.call_id, guard, mss};
   if (auto early = collect_prepared()) {
-    const bool same = state_->prepared == wish;
+    const auto opened = *state_->prepared;
     state_->prepared.reset();
-    if (*early && same) {
+    auto closed_form = opened;
+    closed_form.negotiating = false;
+    if (*early && closed_form == wish) {
+      // MPPE is up: CCP's negotiation closes before any IP passes.
+      auto closed = netlink::close_negotiation(opened);
+      if (!closed) {
+        return wire::Error::fatal("cannot finish the injection guard of " + t.ifname + ": " + closed.error().reason);
+      }
+      state_->link.update_tunnel_table(closed_form);
+      save();
       say(**early);
       return wire::Unit{};
     }
