@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/ipc.hpp"
+#include "daemon/memory.hpp"
 #include "daemon/random.hpp"
 #include "daemon/run_dir.hpp"
 #include "netlink/file_io.hpp"
@@ -236,6 +237,8 @@ void Tunnel::on_link_up() {
   const auto* link = attempt_->link();
   const std::string summary = "up: " + wire::to_string(link->ip.local) + " peer " + wire::to_string(link->ip.peer) +
                               " on " + attempt_->carrier().interface_name();
+  // The way up is done; the link idles on a few pages of it (daemon/memory.hpp).
+  shed_setup_memory();
   // READY=1 and the waiting `up` belong to the first link only.
   if (!ever_up_) {
     progress_.up(summary);
