@@ -70,6 +70,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends: the libraries dpkg-shlibdeps finds, plus nft for the injection
 # guard every profile runs by default (inject_guard, exit 15 without it).
+# libsystemd0 is no longer among them: the daemon writes sd_notify's datagram
+# itself and dlopens libsystemd only to talk to systemd-resolved, which
+# depends on systemd, which depends on libsystemd0; a host without resolved
+# needs no libsystemd (issue 11). So it is neither Depends nor Recommends.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "nftables")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "resolvconf | systemd-resolved")

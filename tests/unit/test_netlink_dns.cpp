@@ -85,6 +85,23 @@ TEST_CASE("netlink: resolved detection fails cleanly without a bus") {
   CHECK(r.error().reason.starts_with("cannot set DNS servers on tun0 through systemd-resolved: cannot reach the bus"));
 }
 
+// Issue 11: libsystemd (and its chain) is mapped only while resolved is
+// talked to, never linked: after the calls, nothing of it stays.
+TEST_CASE("netlink: resolved loads libsystemd only for the call, and unloads it") {
+  auto mapped = [] {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line))
+      if (line.find("libsystemd.so") != std::string::npos || line.find("libgcrypt") != std::string::npos) return true;
+    return false;
+  };
+  REQUIRE_FALSE(mapped());
+  TempDir d;
+  CHECK_FALSE(netlink::resolved_running("unix:path=" + (d.path / "no-bus").string()));
+  CHECK_FALSE(netlink::resolved_revert("unix:path=" + (d.path / "no-bus").string(), 1, "tun0").ok());
+  CHECK_FALSE(mapped());
+}
+
 TEST_CASE("netlink: resolved routing domains: ~. only for a full tunnel, dns.domains as ~name") {
   using Pairs = std::vector<std::pair<std::string, bool>>;
   struct Row {

@@ -114,13 +114,21 @@ std::string duration(std::uint64_t s) {
   return two(s / 86400, "d", s % 86400 / 3600, "h");
 }
 
+// std::llround for 0 <= x <= 1e12, here rather than from libm: llround was
+// the binary's one libm symbol, and libm a mapping of its own in every
+// daemon (issue 11). x - whole is exact for these magnitudes.
+long long round_half_up(double x) {
+  const auto whole = static_cast<long long>(x);
+  return x - static_cast<double>(whole) >= 0.5 ? whole + 1 : whole;
+}
+
 // "in 1.2 s" below ten seconds (the log's precision), whole units above.
 std::string next_attempt(double s) {
   if (!(s > 0)) return "next attempt now";
-  if (s >= 10) return "next attempt in " + duration(static_cast<std::uint64_t>(std::llround(std::min(s, 1e12))));
+  if (s >= 10) return "next attempt in " + duration(static_cast<std::uint64_t>(round_half_up(std::min(s, 1e12))));
   // Tenths as an integer: no "%.1f" rounding surprises, and never "0 s"
   // while something is still left to wait.
-  const long long tenths = std::max(1LL, std::llround(s * 10));
+  const long long tenths = std::max(1LL, round_half_up(s * 10));
   std::string n = std::to_string(tenths / 10);
   if (tenths % 10 != 0) n += "." + std::to_string(tenths % 10);
   return "next attempt in " + n + " s";

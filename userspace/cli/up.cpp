@@ -21,6 +21,7 @@
 #include "config/profile.hpp"
 #include "daemon/tunnel.hpp"
 #include "daemon/ipc.hpp"
+#include "daemon/memory.hpp"
 #include "daemon/run_dir.hpp"
 #include "netlink/file_io.hpp"
 #include "wire/fd.hpp"
@@ -220,6 +221,7 @@ Exit cmd_run(const CommonOptions& common, const std::string& name, bool debug, i
   // core dump must not carry the password.
   ::umask(077);
   ::prctl(PR_SET_DUMPABLE, 0);
+  limit_malloc_arenas();
   auto profile = load(common, name);
   if (!profile) {
     error(name, profile.error().reason);

@@ -130,7 +130,10 @@ void KernelCarrier::watch(Poller& poller) {
 }
 
 void KernelCarrier::read(bool unit) {
-  std::vector<std::uint8_t> buf(kernel::kFrameBufferSize);
+  // new[] default-initialises: no page is touched before the kernel writes
+  // a frame into it (a zeroed 64 KiB vector per read kept 64 KiB of heap).
+  if (!frame_buf_) frame_buf_.reset(new std::uint8_t[kernel::kFrameBufferSize]);
+  const std::span<std::uint8_t> buf(frame_buf_.get(), kernel::kFrameBufferSize);
   // Bounded, so one busy fd cannot starve the others; the session may close
   // the fd while handling a frame (teardown), which ends the loop too.
   for (int i = 0; i < 64 && (unit ? unit_.fd() : channel_.fd()) >= 0; ++i) {

@@ -3,6 +3,9 @@
 // LCP and authentication, a /dev/ppp unit for the NCPs, CCP and the
 // interface; ppp_mppe encrypts. What Attempt did itself before the
 // userspace data path existed, moved here unchanged.
+#include <cstdint>
+#include <memory>
+
 #include "daemon/carrier.hpp"
 #include "kernel/ppp_unit.hpp"
 #include "kernel/pptp_socket.hpp"
@@ -44,6 +47,9 @@ class KernelCarrier final : public Carrier {
   kernel::PppUnit unit_;
   in_addr server_{};
   std::uint16_t call_id_ = 0;
+  // One frame from the channel or the unit; made at the first read, and not
+  // zeroed, so only the bytes frames use are ever resident (issue 11).
+  std::unique_ptr<std::uint8_t[]> frame_buf_;
 };
 
 }  // namespace pptpctl

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "daemon/sd_notify.hpp"
 #include "wire/text.hpp"
 
 namespace pptpctl {
@@ -34,6 +34,10 @@ bool stderr_is_journal() {
   if (::fstat(2, &st) != 0) return false;
   return static_cast<unsigned long long>(st.st_dev) == dev && static_cast<unsigned long long>(st.st_ino) == ino;
 }
+
+// The service manager's view is best effort, as libsystemd's sd_notify was
+// used: a manager that cannot be told changes nothing about the tunnel.
+void notify(const std::string& state) { (void)sd_notify(state); }
 
 }  // namespace
 
@@ -148,7 +152,7 @@ void Progress::close_pipe() {
 void Progress::phase(std::string_view text) {
   log(Level::Notice, text);
   to_pipe("phase", text, Keep::Phase);
-  sd_notifyf(0, "STATUS=%s", one_line(text).c_str());
+  notify("STATUS=" + one_line(text));
 }
 
 void Progress::debug(std::string_view text) {
@@ -165,19 +169,19 @@ void Progress::info(std::string_view text) {
 void Progress::warning(std::string_view text) {
   log(Level::Warning, text);
   to_pipe("phase", text, Keep::Phase);
-  sd_notifyf(0, "STATUS=%s", one_line(text).c_str());
+  notify("STATUS=" + one_line(text));
 }
 
 void Progress::up(std::string_view summary) {
   log(Level::Notice, summary);
   to_pipe("up", summary, Keep::Final);
-  sd_notifyf(0, "READY=1\nSTATUS=%s", one_line(summary).c_str());
+  notify("READY=1\nSTATUS=" + one_line(summary));
 }
 
 void Progress::fail(Exit code, std::string_view reason) {
   log(Level::Error, reason);
   to_pipe("fail", std::to_string(pptpctl::code(code)) + " " + std::string(reason), Keep::Final);
-  sd_notifyf(0, "STATUS=failed: %s\nERRNO=%d", one_line(reason).c_str(), pptpctl::code(code));
+  notify("STATUS=failed: " + one_line(reason) + "\nERRNO=" + std::to_string(pptpctl::code(code)));
 }
 
 void Progress::stopping(std::string_view why) {
@@ -185,7 +189,7 @@ void Progress::stopping(std::string_view why) {
   // Stopped before the link came up: the waiting `up` deserves the reason.
   to_pipe("fail", std::to_string(pptpctl::code(Exit::Failure)) + " " + std::string(why) + " before the link came up",
           Keep::Final);
-  sd_notifyf(0, "STOPPING=1\nSTATUS=%s", one_line(why).c_str());
+  notify("STOPPING=1\nSTATUS=" + one_line(why));
 }
 
 }  // namespace pptpctl

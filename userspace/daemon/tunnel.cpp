@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/ipc.hpp"
+#include "daemon/memory.hpp"
 #include "daemon/random.hpp"
 #include "daemon/run_dir.hpp"
 #include "netlink/file_io.hpp"
@@ -41,6 +42,8 @@ std::string seconds_words(std::chrono::milliseconds d) {
 constexpr auto kPathSettle = 300ms;
 // How often an idle timeout looks at the unit's idle time, at most.
 constexpr auto kIdlePoll = 10s;
+// The link's first seconds run code it will not run again (daemon/memory.hpp).
+constexpr auto kShedSettle = 3s;
 
 }  // namespace
 
@@ -108,7 +111,13 @@ bool Tunnel::prepare() {
     progress_.fail(exit_, sock.error().reason);
     return false;
   }
-  control_.emplace(std::move(*sock), ControlService::Handlers{[this] { return status_json(); },
+  // A status query runs code the idle link does not (JSON, counters): given
+  // back again a while after, as after the way up.
+  auto status = [this] {
+    if (stage_ == Stage::Up && !shed_check_) shed_check_ = Clock::now() + kShedSettle;
+    return status_json();
+  };
+  control_.emplace(std::move(*sock), ControlService::Handlers{status,
                                                                [this](const std::string& why) { stop(why); }});
   // A predecessor that crashed left its routes and DNS recorded: take them
   // back first, or its pinned host route would look like someone else's.
@@ -172,7 +181,7 @@ void Tunnel::begin_attempt() {
 
 std::optional<Tunnel::TimePoint> Tunnel::deadline() const {
   std::optional<TimePoint> next;
-  for (const auto& d : {next_attempt_, path_check_, idle_check_})
+  for (const auto& d : {next_attempt_, path_check_, idle_check_, shed_check_})
     if (d && (!next || *d < *next)) next = d;
   return next;
 }
@@ -210,6 +219,10 @@ void Tunnel::round() {
     check_path();
   }
   check_idle(now);
+  if (shed_check_ && *shed_check_ <= now) {
+    shed_check_.reset();
+    shed_setup_memory();
+  }
   reconcile();
   if (stage_ == Stage::Reconnecting && next_attempt_ && *next_attempt_ <= Clock::now()) begin_attempt();
 }
@@ -236,6 +249,8 @@ void Tunnel::on_link_up() {
   const auto* link = attempt_->link();
   const std::string summary = "up: " + wire::to_string(link->ip.local) + " peer " + wire::to_string(link->ip.peer) +
                               " on " + attempt_->carrier().interface_name();
+  // The way up is done; the link idles on a few pages of it (daemon/memory.hpp).
+  shed_setup_memory();
   // READY=1 and the waiting `up` belong to the first link only.
   if (!ever_up_) {
     progress_.up(summary);
@@ -243,6 +258,7 @@ void Tunnel::on_link_up() {
     progress_.phase(summary + " (reconnect " + std::to_string(reconnects_) + ")");
   }
   ever_up_ = true;
+  shed_check_ = Clock::now() + kShedSettle;
   watch_path();
   if (profile_.idle_timeout_s > 0) idle_check_ = Clock::now() + std::min<Clock::duration>(kIdlePoll, std::chrono::seconds(profile_.idle_timeout_s));
 }
@@ -253,6 +269,7 @@ void Tunnel::on_failure() {
   path_.reset();
   path_check_.reset();
   idle_check_.reset();
+  shed_check_.reset();
   if (stage_ == Stage::Stopping) return;  // already on the way out
   // An interactive `up` wants the first attempt's answer, not a daemon that
   // keeps trying behind its back; after a first link, and under systemd,

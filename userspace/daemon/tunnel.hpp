@@ -92,6 +92,9 @@ class Tunnel {
   std::optional<TimePoint> path_check_;
   bool path_changed_ = false;
   std::optional<TimePoint> idle_check_;
+  // Once, a while after a link came up: what its first seconds ran (route
+  // notifications of our own changes, the up report) is given back too.
+  std::optional<TimePoint> shed_check_;
 };
 
 std::string_view name(Tunnel::Stage s);

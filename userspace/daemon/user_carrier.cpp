@@ -48,7 +48,7 @@ void wipe(std::optional<ppp::auth::MppeKeys>& keys) {
 }  // namespace
 
 UserCarrier::UserCarrier(const config::Profile& profile, CarrierEvents events)
-    : profile_(profile), events_(std::move(events)), rx_(kBatch), tx_(kBatch) {}
+    : profile_(profile), events_(std::move(events)), rx_(new Buffer[kBatch]), tx_(new Buffer[kBatch]) {}
 
 UserCarrier::~UserCarrier() {
   close();

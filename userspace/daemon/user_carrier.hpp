@@ -67,8 +67,10 @@ class UserCarrier final : public Carrier {
   std::optional<ppp::auth::MppeKeys> keys_;
   in_addr server_{};
   std::uint16_t call_id_ = 0;
-  std::vector<Buffer> rx_;
-  std::vector<Buffer> tx_;
+  // new[] default-initialises: a buffer's pages become resident when a
+  // packet first lands in them, not all 256 KiB at construction (issue 11).
+  std::unique_ptr<Buffer[]> rx_;
+  std::unique_ptr<Buffer[]> tx_;
   TimePoint last_traffic_{};
   std::uint64_t last_packets_ = 0;
   std::uint64_t short_writes_ = 0;
