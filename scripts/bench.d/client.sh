@@ -26,7 +26,7 @@ if [ "$BENCH_QUICK" = 1 ]; then
   [ "$TOPOLOGY" = onevm ] && NET_KINDS=""
 else
   CYCLES=5 SECS=8 SCALE=20 REPEATS=3 RECOVERY=3
-  NET_SECS=4 NET_REPEATS=3 NET_KINDS="ref ctl usr" CLEAN_KINDS="bare ref ctl usr"
+  NET_SECS=3 NET_REPEATS=3 NET_KINDS="ref ctl usr" CLEAN_KINDS="bare ref ctl usr"
 fi
 PPTPCTL=$BENCH_PPTPCTL
 export PPTPCTL_CONFIG_DIR=/etc/pptpctl
