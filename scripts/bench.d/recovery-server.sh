@@ -1,4 +1,4 @@
-# The bench's server VM, for the recovery figures: one connection to
+# The bench's server VM, for the recovery figures and the impaired paths: one connection to
 # RECOVERY_PORT runs this, its stdin and stdout the connection. It reads one
 # command, does it, and answers one line:
 #   cut         drop GRE and TCP port 1723 arriving here -> "cut"
@@ -7,6 +7,8 @@
 #               pppd: SIGKILL, so no client hears of it but by the kernel
 #               closing its TCP connection), stay down S seconds, start pptpd
 #               again -> "listening", as soon as port 1723 is
+#   netem loss|reorder|off   the loss or reordering rows' netem on eth0's
+#               egress (common.sh), or none -> "netem loss" etc.
 # The client times from the answer; the socket link adds well under a
 # millisecond. Drops are in the input hook only, here and in the client VM:
 # an output drop fails the sender's own send (EPERM), which tells a client
@@ -42,5 +44,14 @@ NFT
       sleep 0.02
     done
     echo "pptpd is not listening on 1723 again after 8 s" ;;
+  netem)
+    case $arg in
+      loss) spec=$NETEM_LOSS ;;
+      reorder) spec=$NETEM_REORDER ;;
+      off) spec="" ;;
+      *) echo "unknown netem $arg"; exit 1 ;;
+    esac
+    bench_netem "$spec" || { echo "tc could not set netem $arg"; exit 1; }
+    echo "netem $arg" ;;
   *) echo "unknown command $cmd" ;;
 esac

@@ -1,6 +1,6 @@
-# The bench's server VM: PoPToP (pptpd + pppd, MS-CHAPv2, MPPE-128 required,
-# as in the lab) and an iperf3 server on 192.0.2.1, until the client says it
-# is done.
+# The bench's server VM (or, in one VM, namespace srv): PoPToP (pptpd + pppd,
+# MS-CHAPv2, MPPE-128 required, as in the lab) and an iperf3 server on
+# 192.0.2.1, until the client says it is done.
 . "$BENCH_REPO/scripts/bench.d/common.sh"
 
 bench_modules
@@ -39,7 +39,9 @@ ss -ltn | grep -q ':1723 ' || bench_fail "pptpd is not listening on 1723"
 # Their output goes elsewhere: holding guest.sh's pipe open would keep its tee
 # waiting after this script ends.
 busybox nc -ll -p $STAT_PORT -e cat /proc/stat </dev/null >/dev/null 2>&1 &
-busybox nc -ll -p $SESSIONS_PORT -e pgrep -c -x 'pptpctrl|pppd' </dev/null >/dev/null 2>&1 &
+# Sessions: this namespace's only (in one VM the client's pppd runs beside).
+busybox nc -ll -p $SESSIONS_PORT -e bash -c '. "$0"; pgrep -x "pptpctrl|pppd" | bench_here | grep -c .' \
+  "$BENCH_REPO/scripts/bench.d/common.sh" </dev/null >/dev/null 2>&1 &
 busybox nc -ll -p $RECOVERY_PORT -e bash "$BENCH_REPO/scripts/bench.d/recovery-server.sh" </dev/null >/dev/null 2>&1 &
 bench_log "server: pptpd on $SRV_IP:1723, iperf3 on 5201; waiting for the client"
 
