@@ -664,9 +664,13 @@ for kind in ref ctl; do
     if [ $kind = ctl ] && [ "$(data_path_of pptp-ctl)" != kernel ]; then
       problem "pptpctl: pptp-ctl is no ppp unit (data path: $(data_path_of pptp-ctl)); the kernel rows are not the kernel path"
     fi
-    memory $kind
     bench_log "$(name_of "$kind"): iperf3 ${SECS}s each way"
     throughput $kind $SRV_TUN_IP
+    # Memory of a tunnel that has carried traffic and settled: pptpctl gives
+    # back its setup pages 3 s after up and 3 s after a status query
+    # (daemon/memory.hpp), so the reading waits that long after the last.
+    sleep 4
+    memory $kind
     net_kind $kind && impaired $kind $SRV_TUN_IP
   fi
   bring_down $kind ""
@@ -675,9 +679,10 @@ bench_log "$(name_of usr): up"
 usr_is_up=0
 if usr_up; then
   usr_is_up=1
-  memory usr
   bench_log "$(name_of usr): iperf3 ${SECS}s each way"
   throughput usr $SRV_TUN_IP
+  sleep 4
+  memory usr
   # The engine's counters (reordered, late, lost) explain retransmissions.
   timeout 10 "$PPTPCTL" status usr --json >"$LOGS/status-usr.json" 2>&1
   net_kind usr && impaired usr $SRV_TUN_IP
