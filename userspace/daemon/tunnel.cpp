@@ -249,8 +249,6 @@ void Tunnel::on_link_up() {
   const auto* link = attempt_->link();
   const std::string summary = "up: " + wire::to_string(link->ip.local) + " peer " + wire::to_string(link->ip.peer) +
                               " on " + attempt_->carrier().interface_name();
-  // The way up is done; the link idles on a few pages of it (daemon/memory.hpp).
-  shed_setup_memory();
   // READY=1 and the waiting `up` belong to the first link only.
   if (!ever_up_) {
     progress_.up(summary);
@@ -258,6 +256,9 @@ void Tunnel::on_link_up() {
     progress_.phase(summary + " (reconnect " + std::to_string(reconnects_) + ")");
   }
   ever_up_ = true;
+  // The way up is done; the link idles on a few pages of it
+  // (daemon/memory.hpp). Not at once: giving pages back costs time the
+  // waiting `up` would see, and the CLI still maps the binary then.
   shed_check_ = Clock::now() + kShedSettle;
   watch_path();
   if (profile_.idle_timeout_s > 0) idle_check_ = Clock::now() + std::min<Clock::duration>(kIdlePoll, std::chrono::seconds(profile_.idle_timeout_s));
