@@ -148,7 +148,7 @@ mem_of() {
 }
 
 # --- pptp-linux + pppd, with the settings pptpctl uses by default:
-# MS-CHAPv2 only, MPPE-128 stateless required, MTU 1400, LCP echo 10 s x 3,
+# MS-CHAPv2 only, MPPE-128 stateless required, MTU 1400 (pptpctl: auto), LCP echo 10 s x 3,
 # no DNS from the peer, no default route, no packet debugging.
 cat >/etc/ppp/options.bench <<OPTS
 name $BENCH_USER
@@ -187,7 +187,7 @@ ref_down_all() {
 }
 
 # --- pptpctl: same server, same user, defaults (MS-CHAPv2, MPPE-128
-# stateless, MTU 1400), no DNS and no routes, like the pppd side.
+# stateless, MTU auto: 1456 here, MSS clamp), no DNS and no routes, like the pppd side.
 # ctl_profile NAME [MORE_JSON_MEMBERS]
 ctl_profile() {
   mkdir -p /etc/pptpctl
