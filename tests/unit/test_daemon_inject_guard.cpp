@@ -22,6 +22,19 @@ std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// The link both tests bring up: tun0 (a veth made in the test's namespace),
+// 198.51.100.10 peer .1, server 192.0.2.1, our call ID 0x42.
+pptpctl::TunnelAddresses tun0_link() {
+  pptpctl::TunnelAddresses t;
+  t.ifname = "tun0";
+  t.ifindex = static_cast<int>(if_nametoindex("tun0"));
+  t.local = {198, 51, 100, 10};
+  t.peer = {198, 51, 100, 1};
+  t.server = {192, 0, 2, 1};
+  t.call_id = 0x42;
+  return t;
+}
+
 bool has_table(const std::string& name) { return Checks::capture("nft list tables").find(name) != std::string::npos; }
 
 }  // namespace
@@ -59,13 +72,7 @@ TEST_CASE("daemon: the injection guard goes in first when MPPE runs inbound, sta
       net.set_record_path(record);
       profile.inject_guard = row.guard_key;
       profile.clamp_mss = row.clamp_key;
-      pptpctl::TunnelAddresses t;
-      t.ifname = "tun0";
-      t.ifindex = static_cast<int>(if_nametoindex("tun0"));
-      t.local = {198, 51, 100, 10};
-      t.peer = {198, 51, 100, 1};
-      t.server = {192, 0, 2, 1};
-      t.call_id = 0x42;
+      pptpctl::TunnelAddresses t = tun0_link();
       t.rx_encrypted = row.rx_encrypted;
       std::vector<std::string> said;
       auto r = net.apply(profile, t, [&](const std::string& s) { said.push_back(s); });
@@ -125,13 +132,7 @@ TEST_CASE("daemon: the table prepared while PPP negotiates is the one apply() ke
       pptpctl::NetworkSetup net;
       const std::string record = "/tmp/pptpctl-test-prepare-" + std::to_string(::getpid()) + ".json";
       net.set_record_path(record);
-      pptpctl::TunnelAddresses t;
-      t.ifname = "tun0";
-      t.ifindex = static_cast<int>(if_nametoindex("tun0"));
-      t.local = {198, 51, 100, 10};
-      t.peer = {198, 51, 100, 1};
-      t.server = {192, 0, 2, 1};
-      t.call_id = 0x42;
+      pptpctl::TunnelAddresses t = tun0_link();
       t.rx_encrypted = true;
       t.mtu = row.prepared_mtu;
       net.prepare_table(profile, t);
