@@ -40,6 +40,9 @@ TEST_CASE("memory: once the link is up, the binary's clean pages are given back"
   pptpctl::shed_setup_memory();
   const long after = resident_of_self();
   MESSAGE("own binary resident: " << before << " KiB before, " << after << " KiB after");
-  // Kernels before 5.4 refuse MADV_PAGEOUT; nothing changes there.
-  CHECK(after <= before);
+  // Kernels before 5.4 refuse MADV_PAGEOUT; nothing changes there. Under
+  // ctest -j, another process of this same binary maps the same pages, and
+  // the kernel skips those: then nothing may go, and reading smaps between
+  // the two figures faults in up to one fault-around window (64 KiB) of code.
+  CHECK(after <= before + 64);
 }

@@ -159,7 +159,6 @@ void Attempt::on_connected() {
   // The OCRQ must carry the call ID the carrier is bound to.
   if (auto f = carrier_->open_call(tcp_->local, tcp_->server)) return fail(f->code, f->reason);
   our_call_ = carrier_->call_id();
-  prepare_table();
 
   pptp::Config pc;
   char host[64] = {};
@@ -272,6 +271,8 @@ void Attempt::on_call(const pptp::CallEstablished& call) {
   if (auto f = carrier_->connect_call(call.peer_call_id)) return fail(f->code, f->reason);
   session_.emplace(session_config());
   apply(session_->start(Clock::now()));
+  // After LCP's first Configure-Request is on its way.
+  prepare_table();
 }
 
 void Attempt::write_frame(const wire::Bytes& frame) {
@@ -314,8 +315,10 @@ void Attempt::apply(ppp::SessionOutput out) {
 }
 
 // The nftables table goes in while PPP negotiates: all it needs is known
-// once the call ID is (kernel data path; pptp/tunnel_mtu for the MSS, with
-// the server's MRU still unknown and so taken as 1500).
+// once the call is (kernel data path; pptp/tunnel_mtu for the MSS, with the
+// server's MRU still unknown and so taken as 1500). Not before: the SCCRQ
+// must not wait behind nft, as pptpd drops a control connection whose first
+// message is slow to come (its manager's "dropped slow initial connection").
 void Attempt::prepare_table() {
   if (carrier_->refuses_clear_ip()) return;
   TunnelAddresses t;
