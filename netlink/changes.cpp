@@ -312,14 +312,13 @@ void Changes::undo_tunnel_table() {
 
 wire::Result<std::optional<std::string>> Changes::reclamp(unsigned mss) {
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-    auto* g = std::get_if<TableStep>(&*it);
+    const auto* g = std::get_if<TableStep>(&*it);
     if (g == nullptr || g->guard.clamp_mss == 0) continue;
     TunnelTable wish = g->guard;
     wish.clamp_mss = mss;
     // One transaction replaces the table: the guard never lapses.
-    auto r = install_tunnel_table(wish, g->nft);
+    auto r = replace_tunnel_table(wish, g->nft);
     if (!r) return r.error();
-    g->guard = wish;
     return std::optional<std::string>(*r);
   }
   return std::optional<std::string>();
