@@ -269,10 +269,18 @@ wire::Result<std::string> Changes::add_tunnel_table(const TunnelTable& guard, co
   return *r;
 }
 
-std::optional<std::string> Changes::inject_guard_table() const {
+Changes::TableStep* Changes::last_table() {
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
-    if (const auto* g = std::get_if<TableStep>(&*it); g && g->guard.guard) return netlink::tunnel_table_name(g->guard.ifname);
-  return std::nullopt;
+    if (auto* g = std::get_if<TableStep>(&*it)) return g;
+  return nullptr;
+}
+
+const Changes::TableStep* Changes::last_table() const { return const_cast<Changes*>(this)->last_table(); }
+
+std::optional<std::string> Changes::inject_guard_table() const {
+  const auto* g = last_table();
+  if (g == nullptr || !g->guard.guard) return std::nullopt;
+  return netlink::tunnel_table_name(g->guard.ifname);
 }
 
 void Changes::record_tunnel_table(const TunnelTable& table, const std::string& nft) {
@@ -280,24 +288,16 @@ void Changes::record_tunnel_table(const TunnelTable& table, const std::string& n
 }
 
 wire::Result<std::string> Changes::replace_tunnel_table(const TunnelTable& table, const std::string& nft) {
-  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-    auto* g = std::get_if<TableStep>(&*it);
-    if (g == nullptr) continue;
-    auto r = install_tunnel_table(table, nft);
-    if (!r) return r.error();
-    g->guard = table;
-    return *r;
-  }
-  return add_tunnel_table(table, nft);
+  auto* g = last_table();
+  if (g == nullptr) return add_tunnel_table(table, nft);
+  auto r = install_tunnel_table(table, nft);
+  if (!r) return r.error();
+  g->guard = table;
+  return *r;
 }
 
 void Changes::update_tunnel_table(const TunnelTable& table) {
-  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-    if (auto* g = std::get_if<TableStep>(&*it)) {
-      g->guard = table;
-      return;
-    }
-  }
+  if (auto* g = last_table()) g->guard = table;
 }
 
 void Changes::undo_tunnel_table() {
@@ -311,23 +311,20 @@ void Changes::undo_tunnel_table() {
 }
 
 wire::Result<std::optional<std::string>> Changes::reclamp(unsigned mss) {
-  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-    const auto* g = std::get_if<TableStep>(&*it);
-    if (g == nullptr || g->guard.clamp_mss == 0) continue;
-    TunnelTable wish = g->guard;
-    wish.clamp_mss = mss;
-    // One transaction replaces the table: the guard never lapses.
-    auto r = replace_tunnel_table(wish, g->nft);
-    if (!r) return r.error();
-    return std::optional<std::string>(*r);
-  }
-  return std::optional<std::string>();
+  const auto* g = last_table();
+  if (g == nullptr || g->guard.clamp_mss == 0) return std::optional<std::string>();
+  TunnelTable wish = g->guard;
+  wish.clamp_mss = mss;
+  // One transaction replaces the table: the guard never lapses.
+  auto r = replace_tunnel_table(wish, g->nft);
+  if (!r) return r.error();
+  return std::optional<std::string>(*r);
 }
 
 std::optional<unsigned> Changes::clamped_mss() const {
-  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
-    if (const auto* g = std::get_if<TableStep>(&*it); g && g->guard.clamp_mss != 0) return g->guard.clamp_mss;
-  return std::nullopt;
+  const auto* g = last_table();
+  if (g == nullptr || g->guard.clamp_mss == 0) return std::nullopt;
+  return g->guard.clamp_mss;
 }
 
 wire::Result<std::string> Changes::undo_step(const Step& s) {

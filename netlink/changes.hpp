@@ -160,6 +160,9 @@ class Changes {
     std::string nft;  // empty: found in PATH
   };
   using Step = std::variant<AddressStep, RouteStep, DnsStep, Ipv6BlockStep, TableStep>;
+  // The tunnel table's step recorded last (there is one at most), or null.
+  TableStep* last_table();
+  const TableStep* last_table() const;
 
   static std::string describe_step(const Step& s);
   static bool is_pin(const Step& s);

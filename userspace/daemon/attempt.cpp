@@ -326,10 +326,17 @@ void Attempt::prepare_table() {
   t.server = kernel::to_ipv4(tcp_->server);
   t.call_id = our_call_;
   t.rx_encrypted = true;
-  const auto fixed = profile_.mtu ? std::optional<unsigned>(*profile_.mtu) : std::nullopt;
-  const auto path = profile_.mtu ? pptp::PathMtu{} : network_.path_mtu(t.server, 0);
-  t.mtu = pptp::choose_tunnel_mtu(fixed, path, true, 1500).mtu;
+  t.mtu = tunnel_mtu(true, 1500, 0).mtu;
   network_.prepare_table(profile_, t);
+}
+
+// The profile's number, or "auto" from the path to the server as it is now
+// (pptp/tunnel_mtu.hpp); `tunnel_ifindex` is never the way there.
+pptp::MtuChoice Attempt::tunnel_mtu(bool mppe, unsigned peer_mru, int tunnel_ifindex) const {
+  const auto fixed = profile_.mtu ? std::optional<unsigned>(*profile_.mtu) : std::nullopt;
+  const auto path = profile_.mtu ? pptp::PathMtu{}
+                                 : network_.path_mtu(kernel::to_ipv4(tcp_->server), tunnel_ifindex);
+  return pptp::choose_tunnel_mtu(fixed, path, mppe, peer_mru);
 }
 
 void Attempt::on_network(const ev::NetworkPhase& n) {
@@ -353,11 +360,7 @@ void Attempt::on_up(const ev::Up& up) {
   t.ifindex = static_cast<int>(carrier_->interface_index());
   // The path's MTU less PPTP's own bytes, or the profile's number; either
   // way MPPE's header must fit in the peer's MRU (pptp/tunnel_mtu.hpp).
-  const bool mppe_tx = up.mppe && up.mppe->tx;
-  const auto path = profile_.mtu ? pptp::PathMtu{}
-                                 : network_.path_mtu(kernel::to_ipv4(tcp_->server), t.ifindex);
-  const auto fixed = profile_.mtu ? std::optional<unsigned>(*profile_.mtu) : std::nullopt;
-  const auto mtu = pptp::choose_tunnel_mtu(fixed, path, mppe_tx, up.peer_mru);
+  const auto mtu = tunnel_mtu(up.mppe && up.mppe->tx, up.peer_mru, t.ifindex);
   t.mtu = mtu.mtu;
   t.mtu_how = mtu.how;
   mtu_ = mtu;

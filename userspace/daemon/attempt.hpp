@@ -90,6 +90,7 @@ class Attempt {
   void on_up(const ppp::session_event::Up& up);
   void on_mtu_verdict(const pptp::MtuProbe::Verdict& v);
   void prepare_table();
+  pptp::MtuChoice tunnel_mtu(bool mppe, unsigned peer_mru, int tunnel_ifindex) const;
   void read_tcp();
   void on_frame(wire::ByteView frame);
   void write_frame(const wire::Bytes& frame);
