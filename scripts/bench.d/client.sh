@@ -16,18 +16,26 @@
 # NET_SECS and NET_REPEATS: the same for the loss and reordering rows and
 # every one-VM row (shorter, to keep the full run near 25 minutes); NET_KINDS:
 # the clients those rows measure on the impaired paths, CLEAN_KINDS on the one
-# VM's clean path ("bare" the bare link). The quick run keeps its few
-# minutes: the impaired paths for the kernel path alone and in two VMs only,
-# and in one VM pptp-linux and the kernel path on the clean path.
+# VM's clean path ("bare" the bare link). IDLE_S: how long the idle client
+# VM's busy share is sampled. The quick run is a smoke run of under 3
+# minutes, in two VMs only (scripts/bench boots no one-VM topology for it):
+# every client once, 1 s iperf3 runs, loss and reordering for the kernel path
+# alone; it skips (QUICK_SKIPS, for the report) the memory readings and the
+# 4 s they wait for pptpctl to settle, the CPU runs at a fixed load, the
+# parallel tunnels, and pptp-linux's recovery rounds, and pptpctl's one
+# recovery round runs with a faster LCP echo.
 TOPOLOGY=${BENCH_TOPOLOGY:-twovm}
 if [ "$BENCH_QUICK" = 1 ]; then
-  CYCLES=2 SECS=3 SCALE=3 REPEATS=1 RECOVERY=1
-  NET_SECS=2 NET_REPEATS=1 NET_KINDS="ctl" CLEAN_KINDS="ref ctl"
-  [ "$TOPOLOGY" = onevm ] && NET_KINDS=""
+  CYCLES=1 SECS=1 SCALE=0 REPEATS=1 RECOVERY=1 IDLE_S=1
+  NET_SECS=1 NET_REPEATS=1 NET_KINDS="ctl" CLEAN_KINDS=""
+  QUICK_SKIPS="memory cpu scale ref_recovery"
 else
-  CYCLES=5 SECS=8 SCALE=20 REPEATS=3 RECOVERY=3
+  CYCLES=5 SECS=8 SCALE=20 REPEATS=3 RECOVERY=3 IDLE_S=3
   NET_SECS=3 NET_REPEATS=3 NET_KINDS="ref ctl usr" CLEAN_KINDS="bare ref ctl usr"
+  QUICK_SKIPS=""
 fi
+# skipped WHAT: does this run leave WHAT out (QUICK_SKIPS)?
+skipped() { case " $QUICK_SKIPS " in *" $1 "*) return 0 ;; esac; return 1; }
 PPTPCTL=$BENCH_PPTPCTL
 export PPTPCTL_CONFIG_DIR=/etc/pptpctl
 FIG=$BENCH_RESULTS/figures
@@ -455,6 +463,8 @@ ECHO_S=2 ECHO_FAILS=3
 # How long the server stays dead before it comes back: both clients have
 # noticed by then and are redialling.
 RESTART_GAP=3
+# The quick run's one round: sooner noticed, sooner back.
+[ "$BENCH_QUICK" = 1 ] && ECHO_S=1 ECHO_FAILS=2 RESTART_GAP=2
 REC_CTL_JSON="\"lcp_echo\": {\"interval_s\": $ECHO_S, \"failures\": $ECHO_FAILS}, \"reconnect\": {\"enabled\": true, \"delay_s\": 1, \"max_delay_s\": 1}"
 REF_REC_LOG=$LOGS/client-pppd.log
 CTL_REC_LOG=/run/pptpctl/rec.log
@@ -612,6 +622,7 @@ fig net_repeats "$NET_REPEATS"
 fig net_kinds "$NET_KINDS"
 [ "$TOPOLOGY" = onevm ] && fig clean_kinds "$CLEAN_KINDS"
 fig vm_vcpus "$(nproc)"
+[ -n "$QUICK_SKIPS" ] && fig quick_skips "$QUICK_SKIPS"
 
 ready=0
 for _ in $(seq 300); do
@@ -621,7 +632,7 @@ done
 [ $ready = 1 ] || bench_fail "the server VM did not answer on $SRV_IP:$SESSIONS_PORT within 150 s"
 bench_log "client: server ready"
 
-c0=$(cpu_sample); sleep 3; c1=$(cpu_sample)
+c0=$(cpu_sample); sleep "$IDLE_S"; c1=$(cpu_sample)
 fig idle_busy "$(busy_pct "$c0" "$c1")"
 
 ctl_profile ctl
@@ -669,8 +680,7 @@ for kind in ref ctl; do
     # Memory of a tunnel that has carried traffic and settled: pptpctl gives
     # back its setup pages 3 s after up and 3 s after a status query
     # (daemon/memory.hpp), so the reading waits that long after the last.
-    sleep 4
-    memory $kind
+    skipped memory || { sleep 4; memory $kind; }
     net_kind $kind && impaired $kind $SRV_TUN_IP
   fi
   bring_down $kind ""
@@ -681,46 +691,49 @@ if usr_up; then
   usr_is_up=1
   bench_log "$(name_of usr): iperf3 ${SECS}s each way"
   throughput usr $SRV_TUN_IP
-  sleep 4
-  memory usr
+  skipped memory || { sleep 4; memory usr; }
   # The engine's counters (reordered, late, lost) explain retransmissions.
   timeout 10 "$PPTPCTL" status usr --json >"$LOGS/status-usr.json" 2>&1
   net_kind usr && impaired usr $SRV_TUN_IP
 fi
 
-# The fixed load of each direction: half of what the slowest client (or
-# data path) managed that way, so each carries it with room to spare.
-for dir in up down; do
-  l=$(grep -E "^(ref|ctl|usr)_${dir}_mbps=" "$FIG" | cut -d= -f2 | sort -g | head -1 | awk '{ l = int($1 / 2); print (l < 1) ? 1 : l }')
-  printf -v "LOAD_$dir" '%s' "${l:-2}"
-  fig "load_${dir}_mbps" "${l:-2}"
-done
-# The userspace tunnel is still up: its CPU run comes first, which spares
-# it a second connect (and the quick run the time).
-if [ $usr_is_up = 1 ]; then
-  bench_log "$(name_of usr): client CPU at $LOAD_up / $LOAD_down Mbit/s"
-  cpu_at_load usr $SRV_TUN_IP
-  bring_down usr ""
-fi
-for kind in ref ctl; do
-  wait_server_clean
-  bench_log "$(name_of "$kind"): client CPU at $LOAD_up / $LOAD_down Mbit/s"
-  if bring_up $kind ""; then
-    cpu_at_load $kind $SRV_TUN_IP
-  else
-    problem "$(name_of "$kind") did not connect for the CPU run"
+if skipped cpu; then
+  [ $usr_is_up = 1 ] && bring_down usr ""
+else
+  # The fixed load of each direction: half of what the slowest client (or
+  # data path) managed that way, so each carries it with room to spare.
+  for dir in up down; do
+    l=$(grep -E "^(ref|ctl|usr)_${dir}_mbps=" "$FIG" | cut -d= -f2 | sort -g | head -1 | awk '{ l = int($1 / 2); print (l < 1) ? 1 : l }')
+    printf -v "LOAD_$dir" '%s' "${l:-2}"
+    fig "load_${dir}_mbps" "${l:-2}"
+  done
+  # The userspace tunnel is still up: its CPU run comes first, which spares
+  # it a second connect.
+  if [ $usr_is_up = 1 ]; then
+    bench_log "$(name_of usr): client CPU at $LOAD_up / $LOAD_down Mbit/s"
+    cpu_at_load usr $SRV_TUN_IP
+    bring_down usr ""
   fi
-  bring_down $kind ""
-done
-bench_log "bare link: client CPU at $LOAD_up / $LOAD_down Mbit/s"
-cpu_at_load bare $SRV_IP
-
-for kind in ref ctl; do scale $kind; done
+  for kind in ref ctl; do
+    wait_server_clean
+    bench_log "$(name_of "$kind"): client CPU at $LOAD_up / $LOAD_down Mbit/s"
+    if bring_up $kind ""; then
+      cpu_at_load $kind $SRV_TUN_IP
+    else
+      problem "$(name_of "$kind") did not connect for the CPU run"
+    fi
+    bring_down $kind ""
+  done
+  bench_log "bare link: client CPU at $LOAD_up / $LOAD_down Mbit/s"
+  cpu_at_load bare $SRV_IP
+fi
+skipped scale || for kind in ref ctl; do scale $kind; done
 
 # nft loads its modules on first use (in both VMs); that belongs to no
 # measurement.
 if cut_path && heal_path; then
   for kind in ref ctl; do
+    [ $kind = ref ] && skipped ref_recovery && continue
     bench_log "$(name_of "$kind"): recovery, $RECOVERY round(s) of path cut and server restart"
     recovery $kind
   done
