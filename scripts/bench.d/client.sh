@@ -28,7 +28,7 @@ TOPOLOGY=${BENCH_TOPOLOGY:-twovm}
 if [ "$BENCH_QUICK" = 1 ]; then
   CYCLES=1 SECS=1 SCALE=0 REPEATS=1 RECOVERY=1 IDLE_S=1
   NET_SECS=1 NET_REPEATS=1 NET_KINDS="ctl" CLEAN_KINDS=""
-  QUICK_SKIPS="memory cpu scale ref_recovery"
+  QUICK_SKIPS="memory cpu scale ref_recovery onevm"
 else
   CYCLES=5 SECS=8 SCALE=20 REPEATS=3 RECOVERY=3 IDLE_S=3
   NET_SECS=3 NET_REPEATS=3 NET_KINDS="ref ctl usr" CLEAN_KINDS="bare ref ctl usr"
