@@ -9,6 +9,12 @@
 #               again -> "listening", as soon as port 1723 is
 #   netem loss|reorder|off   the loss or reordering rows' netem on eth0's
 #               egress (common.sh), or none -> "netem loss" etc.
+#   rmem [BYTES] net.core.rmem_default, which every new socket starts with:
+#               pptpctrl's GRE socket for the next call (it never sets
+#               SO_RCVBUF) -> "rmem BYTES"; without BYTES, only says it
+#   gre-drops   packets the kernel dropped at this namespace's GRE raw
+#               sockets since they opened (/proc/net/raw, last column), for
+#               pptpctrl a full receive buffer -> the count
 # The client times from the answer; the socket link adds well under a
 # millisecond. Drops are in the input hook only, here and in the client VM:
 # an output drop fails the sender's own send (EPERM), which tells a client
@@ -53,5 +59,13 @@ NFT
     esac
     bench_netem "$spec" || { echo "tc could not set netem $arg"; exit 1; }
     echo "netem $arg" ;;
+  rmem)
+    [ -z "$arg" ] && { echo "rmem $(sysctl -n net.core.rmem_default)"; exit 0; }
+    case $arg in *[!0-9]*) echo "rmem needs a byte count"; exit 1 ;; esac
+    sysctl -qw net.core.rmem_default="$arg" || { echo "sysctl could not set net.core.rmem_default"; exit 1; }
+    echo "rmem $arg" ;;
+  gre-drops)
+    # local_address ends in :002F (protocol 47) for a raw GRE socket.
+    awk 'NR > 1 && $2 ~ /:002F$/ { s += $NF } END { print s + 0 }' /proc/net/raw ;;
   *) echo "unknown command $cmd" ;;
 esac
