@@ -36,19 +36,17 @@ int advise_object(dl_phdr_info* info, std::size_t, void* advice) {
   return 0;
 }
 
-// dl_iterate_phdr's callback: drops the object file's cached pages that no
-// process maps (POSIX_FADV_DONTNEED leaves mapped pages alone). The page-out
-// above only reaches pages this process maps; the rest of what the way up
-// read (and the `up` or `status` command's own copy read) stayed cached,
-// and fault-around mapped up to 64 KiB of it back around each page the idle
-// link touched.
-int drop_cached_object(dl_phdr_info* info, std::size_t, void*) {
-  const char* path = info->dlpi_name[0] != '\0' ? info->dlpi_name : "/proc/self/exe";
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;  // the vDSO has no file
+// Drops the program file's cached pages that no process maps
+// (POSIX_FADV_DONTNEED leaves mapped pages alone). The page-out above only
+// reaches pages this process maps; the rest of what the way up read (and the
+// `up` or `status` command's own copy read) stayed cached, and fault-around
+// mapped up to 64 KiB of it back around each page the idle link touched.
+// Only our own file: the libraries' cached pages serve other programs too.
+void drop_cached_program() {
+  const int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
   (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
   ::close(fd);
-  return 0;
 }
 
 }  // namespace
@@ -62,7 +60,7 @@ void shed_setup_memory() {
   // comes back is what the idle link runs.
   static constexpr int kAdvice[] = {MADV_PAGEOUT, MADV_RANDOM, -1};
   ::dl_iterate_phdr(advise_object, const_cast<int*>(kAdvice));
-  ::dl_iterate_phdr(drop_cached_object, nullptr);
+  drop_cached_program();
 }
 
 void expect_setup_work() {

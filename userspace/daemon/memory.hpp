@@ -18,8 +18,10 @@ void limit_malloc_arenas();
 // other process maps, so shared libraries stay shared; what we alone mapped
 // is reclaimed, and faulted back in if it is run again (a reconnect, a
 // status query), one page at a time (MADV_RANDOM) so that only what runs
-// comes back. Never touches writable or anonymous memory. Best effort:
-// an older kernel refuses the advice and nothing changes.
+// comes back; and the program file's cached pages that no process maps
+// (fault-around would map them back). Never touches writable or anonymous
+// memory. Best effort: an older kernel refuses the advice and nothing
+// changes.
 void shed_setup_memory();
 
 // Before a reconnect: the read-only segments are read ahead again
