@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <vector>
+#include <memory>
 
 #include "netlink/rtnl_socket.hpp"
 
@@ -58,10 +58,13 @@ int RouteWatch::fd() const { return mnl_socket_get_fd(sock_.get()); }
 bool RouteWatch::drain() {
   // Notifications are at most a page each; 32 KiB holds any of them
   // (libmnl reports a truncated one as ENOSPC, which counts as a change).
-  std::vector<char> buf(32 * 1024);
+  // Uninitialized: a zeroed vector made all 8 pages resident for a
+  // notification of a few hundred bytes (issue 11).
+  constexpr std::size_t kSize = 32 * 1024;
+  const std::unique_ptr<char[]> buf(new char[kSize]);
   bool changed = false;
   for (;;) {
-    const ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
+    const ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.get(), kSize);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == ENOBUFS) {
@@ -73,7 +76,7 @@ bool RouteWatch::drain() {
       return changed || errno != EAGAIN;
     }
     int len = static_cast<int>(n);
-    for (const auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(nlh, len);
+    for (const auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.get()); mnl_nlmsg_ok(nlh, len);
          nlh = mnl_nlmsg_next(nlh, &len)) {
       if (is_change(nlh->nlmsg_type)) changed = true;
     }

@@ -115,13 +115,15 @@ wire::Result<RtnlSocket> RtnlSocket::open() {
   mnl_socket_setsockopt(s.sock_.get(), NETLINK_CAP_ACK, &on, sizeof on);
   s.portid_ = mnl_socket_get_portid(s.sock_.get());
   s.seq_ = static_cast<std::uint32_t>(std::time(nullptr));
-  s.buf_.resize(kBufferSize);
+  s.buf_.reset(new char[kBufferSize]);
   return s;
 }
 
 nlmsghdr* RtnlSocket::start(std::uint16_t type, std::uint16_t flags, std::size_t extra) {
-  std::memset(buf_.data(), 0, buf_.size());
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buf_.data());
+  // Requests are built within libmnl's message size; zeroing only that
+  // much keeps the rest of the buffer untouched until a reply needs it.
+  std::memset(buf_.get(), 0, MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf_.get());
   nlh->nlmsg_type = type;
   nlh->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
   nlh->nlmsg_seq = ++seq_;
@@ -130,9 +132,9 @@ nlmsghdr* RtnlSocket::start(std::uint16_t type, std::uint16_t flags, std::size_t
 }
 
 int RtnlSocket::transact(const OnMessage& on_message) {
-  const auto* nlh = reinterpret_cast<const nlmsghdr*>(buf_.data());
+  const auto* nlh = reinterpret_cast<const nlmsghdr*>(buf_.get());
   const std::uint32_t seq = nlh->nlmsg_seq;
-  if (mnl_socket_sendto(sock_.get(), buf_.data(), nlh->nlmsg_len) < 0) return errno;
+  if (mnl_socket_sendto(sock_.get(), buf_.get(), nlh->nlmsg_len) < 0) return errno;
 
   ext_ack_.clear();
   mnl_cb_t ctl[NLMSG_MIN_TYPE] = {};
@@ -142,11 +144,11 @@ int RtnlSocket::transact(const OnMessage& on_message) {
   ctl[NLMSG_OVERRUN] = overrun_cb;
   RunContext ctx{&on_message, false, {}};
   for (;;) {
-    const ssize_t n = mnl_socket_recvfrom(sock_.get(), buf_.data(), buf_.size());
+    const ssize_t n = mnl_socket_recvfrom(sock_.get(), buf_.get(), kBufferSize);
     if (n < 0) return errno;
     errno = 0;
     const int ret =
-        mnl_cb_run2(buf_.data(), static_cast<std::size_t>(n), seq, portid_, data_cb, &ctx, ctl, NLMSG_MIN_TYPE);
+        mnl_cb_run2(buf_.get(), static_cast<std::size_t>(n), seq, portid_, data_cb, &ctx, ctl, NLMSG_MIN_TYPE);
     if (ctx.rejected) return EBADMSG;
     if (ret == MNL_CB_ERROR) {
       ext_ack_ = std::move(ctx.ext_ack);

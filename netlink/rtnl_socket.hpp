@@ -48,7 +48,9 @@ class RtnlSocket {
   std::unique_ptr<mnl_socket, Closer> sock_;
   unsigned portid_ = 0;
   std::uint32_t seq_ = 0;
-  std::vector<char> buf_;
+  // Left uninitialized (issue 11): only the pages a request or a reply
+  // writes become resident, not the whole 64 KiB for every open socket.
+  std::unique_ptr<char[]> buf_;
   std::string ext_ack_;  // the last error's NLMSGERR_ATTR_MSG, if any
 };
 

@@ -17,8 +17,15 @@ void limit_malloc_arenas();
 // read-only segments (MADV_PAGEOUT, Linux 5.4+). The kernel skips pages any
 // other process maps, so shared libraries stay shared; what we alone mapped
 // is reclaimed, and faulted back in if it is run again (a reconnect, a
-// status query). Never touches writable or anonymous memory. Best effort:
-// an older kernel refuses the advice and nothing changes.
+// status query), one page at a time (MADV_RANDOM) so that only what runs
+// comes back; and the program file's cached pages that no process maps
+// (fault-around would map them back). Never touches writable or anonymous
+// memory. Best effort: an older kernel refuses the advice and nothing
+// changes.
 void shed_setup_memory();
+
+// Before a reconnect: the read-only segments are read ahead again
+// (MADV_NORMAL), as on the way up, instead of one page per fault.
+void expect_setup_work();
 
 }  // namespace pptpctl

@@ -169,6 +169,7 @@ Exit Tunnel::run() {
 void Tunnel::begin_attempt() {
   if (ever_up_ || next_attempt_) {
     ++reconnects_;
+    expect_setup_work();
     progress_.info("reconnecting: attempt " + std::to_string(reconnects_ + 1) + " to " + profile_.server);
   }
   next_attempt_.reset();
