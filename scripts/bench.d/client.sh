@@ -286,7 +286,7 @@ connect_cycles() {
     samples+=("$t")
     bench_log "$(name_of "$kind"): up in ${t}s"
     if [ "$kind" = ctl ]; then
-      read -r -a split < <(connect_split ctl "$LOGS/pptpctl-up-cycle$i.log")
+      split=($(connect_split ctl "$LOGS/pptpctl-up-cycle$i.log"))
       server+=("${split[0]}")
       client+=("$(awk -v t="$t" -v s="${split[0]}" 'BEGIN { printf "%.3f", t - s }')")
       first+=("${split[1]}") last+=("${split[2]}")
