@@ -386,10 +386,15 @@ void Attempt::on_up(const ev::Up& up) {
   up_since_ = std::chrono::system_clock::now();
   up_at_ = Clock::now();
   // Only an MTU we chose is ours to correct: a profile's number stands.
-  if (!profile_.mtu) {
-    mtu_check_ = MtuCheck::start(t.ifname, t.peer, t.mtu, progress_,
-                                 [this](const pptp::MtuProbe::Verdict& v) { on_mtu_verdict(v); }, Clock::now());
-  }
+  if (!profile_.mtu) mtu_check_due_ = MtuCheckDue{t.ifname, t.peer, t.mtu};
+}
+
+void Attempt::start_mtu_check() {
+  if (!mtu_check_due_ || state_ != State::Up) return;
+  const auto due = std::move(*mtu_check_due_);
+  mtu_check_due_.reset();
+  mtu_check_ = MtuCheck::start(due.ifname, due.peer, due.mtu, progress_,
+                               [this](const pptp::MtuProbe::Verdict& v) { on_mtu_verdict(v); }, Clock::now());
 }
 
 void Attempt::on_mtu_verdict(const pptp::MtuProbe::Verdict& v) {
