@@ -299,10 +299,10 @@ connect_cycles() {
   ping -c 1 -w 10 $SRV_TUN_IP >/dev/null || { problem "$(name_of "$kind"): no ping reply from $SRV_TUN_IP through $iface"; return 1; }
   fig_spread "${kind}_connect" "${samples[@]}"
   if [ "$kind" = ctl ]; then
-    fig ctl_connect_server_s "$(median "${server[@]}")"
-    fig ctl_connect_client_s "$(median "${client[@]}")"
-    fig ctl_connect_start_s "$(median "${first[@]}")"
-    fig ctl_connect_finish_s "$(median "${last[@]}")"
+    fig ctl_connect_server_s "$(printf '%.3f' "$(median "${server[@]}")")"
+    fig ctl_connect_client_s "$(printf '%.3f' "$(median "${client[@]}")")"
+    fig ctl_connect_start_s "$(printf '%.3f' "$(median "${first[@]}")")"
+    fig ctl_connect_finish_s "$(printf '%.3f' "$(median "${last[@]}")")"
   fi
 }
 
