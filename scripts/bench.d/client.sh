@@ -251,17 +251,46 @@ bring_down() {
 ref_local_addr() { echo "192.0.2.$((100 + $1))"; }
 name_of() { case $1 in ref) echo "pptp-linux" ;; ctl) echo "pptpctl" ;; usr) echo "pptpctl (userspace data path)" ;; esac; }
 
+# Where one pptpctl connect's time went, from the stamps `up --debug` puts
+# before each line (seconds since `up` started): the server's share is every
+# gap that ends with a packet received ("rcvd ..."), the time the daemon sat
+# with nothing to do but wait for the server; "start" is `up` start to the
+# SCCRQ sent (process start, kernel checks, TCP connect), "finish" the last
+# packet received to "up" (link, addresses, the guard's last step). Prints
+# "SERVER START FINISH", seconds.
+connect_split() {
+  awk -v name="$1" '
+    match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+      t = substr($0, 2, RLENGTH - 2) + 0
+      rest = substr($0, RLENGTH + 2)
+      if (index(rest, "pptpctl: " name ": rcvd ") == 1) { server += t - prev; last_rcvd = t }
+      if (start == "" && index(rest, "pptpctl: " name ": sent SCCRQ") == 1) start = t
+      if (index(rest, "pptpctl: " name ": up: ") == 1) up = t
+      prev = t
+    }
+    END { printf "%.3f %.3f %.3f\n", server, start, (up == "" ? 0 : up - last_rcvd) }' "$2"
+}
+
 # CYCLES times: up, until the interface has an address (both commands return
 # once IPCP is up, so this is a check), then down; the last one stays up.
+# pptpctl's cycles run `up --debug`: its stamps split each connect into the
+# server's waits and the client's own time (connect_split).
 connect_cycles() {
-  local kind=$1 start t iface samples=() rc
+  local kind=$1 start t iface samples=() rc split server=() client=() first=() last=()
   iface=$(iface_of "$kind" "")
   for i in $(seq "$CYCLES"); do
     wait_server_clean || return 1
     start=$(bench_now)
-    bring_up "$kind" ""
-    rc=$?
-    t=$(bench_elapsed "$start")
+    if [ "$kind" = ctl ]; then
+      timeout 150 "$PPTPCTL" up --debug ctl >"$LOGS/pptpctl-up-cycle$i.log" 2>&1
+      rc=$?
+      t=$(bench_elapsed "$start")
+      cat "$LOGS/pptpctl-up-cycle$i.log" >>"$LOGS/pptpctl-up.log"
+    else
+      bring_up "$kind" ""
+      rc=$?
+      t=$(bench_elapsed "$start")
+    fi
     if [ $rc != 0 ]; then
       problem "$(name_of "$kind") did not connect (cycle $i, exit $rc after ${t}s)"
       bring_down "$kind" ""
@@ -270,12 +299,25 @@ connect_cycles() {
     addr_of "$iface" >/dev/null || { problem "$(name_of "$kind") returned but $iface has no address"; bring_down "$kind" ""; return 1; }
     samples+=("$t")
     bench_log "$(name_of "$kind"): up in ${t}s"
+    if [ "$kind" = ctl ]; then
+      split=($(connect_split ctl "$LOGS/pptpctl-up-cycle$i.log"))
+      server+=("${split[0]}")
+      client+=("$(awk -v t="$t" -v s="${split[0]}" 'BEGIN { printf "%.3f", t - s }')")
+      first+=("${split[1]}") last+=("${split[2]}")
+      bench_log "$(name_of "$kind"): ${split[0]}s of it waiting for the server; ${split[1]}s to the SCCRQ, ${split[2]}s from the last packet to up"
+    fi
     [ "$i" -lt "$CYCLES" ] && bring_down "$kind" ""
   done
   # -w: one echo a second until one answers. A single echo can beat the
   # server's pppd to its own address (it logs IPCP up after the client does).
   ping -c 1 -w 10 $SRV_TUN_IP >/dev/null || { problem "$(name_of "$kind"): no ping reply from $SRV_TUN_IP through $iface"; return 1; }
   fig_spread "${kind}_connect" "${samples[@]}"
+  if [ "$kind" = ctl ]; then
+    fig ctl_connect_server_s "$(printf '%.3f' "$(median "${server[@]}")")"
+    fig ctl_connect_client_s "$(printf '%.3f' "$(median "${client[@]}")")"
+    fig ctl_connect_start_s "$(printf '%.3f' "$(median "${first[@]}")")"
+    fig ctl_connect_finish_s "$(printf '%.3f' "$(median "${last[@]}")")"
+  fi
 }
 
 # The userspace data path's tunnel, up once (its connect time is the

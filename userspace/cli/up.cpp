@@ -14,6 +14,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/status_text.hpp"
@@ -133,6 +134,30 @@ Exit follow(const std::string& name, int fd, int signals, pid_t daemon, bool deb
   return rc.value_or(Exit::Failure);
 }
 
+// ps and pgrep show the daemon as `pptpctl run NAME --progress-fd N`, what
+// the exec showed before and what systemd's unit runs: the kernel is told
+// where the new command line lies (prctl(2) PR_SET_MM_ARG_START/_END, which
+// needs CAP_SYS_RESOURCE, as systemd's own rename_process does). Without it
+// ps shows the `up` command line: nothing depends on it.
+void show_as(const std::vector<std::string>& args) {
+  static char title[4096];
+  std::size_t n = 0;
+  for (const auto& a : args) {
+    if (n + a.size() + 1 > sizeof title) return;
+    std::memcpy(title + n, a.c_str(), a.size() + 1);
+    n += a.size() + 1;
+  }
+  const auto start = reinterpret_cast<unsigned long>(title);
+  const auto end = start + n;
+  // The kernel checks start <= end at each call: whichever moves first must
+  // keep that true against the old value of the other.
+  if (::prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0) {
+    ::prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0);
+  } else if (::prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) == 0) {
+    ::prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0);
+  }
+}
+
 }  // namespace
 
 Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
@@ -173,33 +198,49 @@ Exit cmd_up(const CommonOptions& common, const std::string& name, bool debug) {
   wire::Fd signals(::signalfd(-1, &cancel, SFD_NONBLOCK | SFD_CLOEXEC));
   // Without the fd, blocked signals would never land: Ctrl-C acts as before.
   if (!signals) ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  std::string progress = std::to_string(to_up.get());
+  // Nothing `up` buffered may reach the daemon's copy of stdio.
+  std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) return Exit::Failure;
   if (pid == 0) {
     // The daemon: its own session, no terminal, its log in the run dir. The
     // password is read by the daemon from the profile: never through argv,
-    // never from us (we never read it).
+    // never from us (we never read it). It runs here, in the fork, rather
+    // than in an exec of this binary: under emulation (QEMU TCG) a fresh
+    // process translates all its start-up code again, and `up` to the
+    // daemon's first line took 0.23 s with the exec, 0.11 s without (lab,
+    // medians; docs/performance.md, "Connect time").
+    // `up` is single-threaded, so the fork holds no other thread's lock.
     ::setsid();
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     from_daemon.reset();
-    ::fcntl(to_up.get(), F_SETFD, 0);
-    int devnull = ::open("/dev/null", O_RDWR);
-    // Never through a symlink; without a log the daemon still reports to
-    // us on the pipe.
-    auto log = open_log(log_path(name));
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(log ? log->get() : devnull, 2);
-    std::vector<std::string> args{"pptpctl", "run", name, "--progress-fd", progress};
+    signals.reset();
+    // The pipe's end must not be one of 0-2, which the lines below replace
+    // (an `up` started with a closed stdin gets the pipe as fd 0).
+    wire::Fd progress(to_up.get() > 2 ? to_up.release() : ::fcntl(to_up.get(), F_DUPFD_CLOEXEC, 3));
+    to_up.reset();
+    {
+      wire::Fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+      // Never through a symlink; without a log the daemon still reports to
+      // us on the pipe.
+      auto log = open_log(log_path(name));
+      ::dup2(devnull.get(), 0);
+      ::dup2(devnull.get(), 1);
+      ::dup2(log ? log->get() : devnull.get(), 2);
+    }
+    // What an exec would have left: 0-2 and the progress pipe, nothing else
+    // of `up`'s (its fds are close-on-exec; here they are closed).
+    const int fd = progress.release();
+    if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
+    ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    g_debug_start.reset();
+    std::vector<std::string> args{"pptpctl", "run", name, "--progress-fd", std::to_string(fd)};
     if (!common.config_dir.empty()) args.insert(args.begin() + 1, {"--config-dir", common.config_dir});
     if (debug) args.push_back("--debug");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv("/proc/self/exe", argv.data());
-    std::fprintf(stderr, "cannot start the daemon: %s\n", std::strerror(errno));
-    ::_exit(code(Exit::Failure));
+    show_as(args);
+    // As `run` returning from main: atexit handlers and static destructors
+    // run; cmd_up's frames below are never unwound (their fds are closed).
+    std::exit(code(cmd_run(common, name, debug, fd)));
   }
   to_up.reset();
   Exit rc = follow(name, from_daemon.get(), signals.get(), pid, debug);

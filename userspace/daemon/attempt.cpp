@@ -169,6 +169,10 @@ void Attempt::on_connected() {
   control_.emplace(pc);
   state_ = State::Negotiating;
   apply(control_->start(Clock::now()));
+  // With the SCCRQ written: nft's start-up then overlaps the server's
+  // answers (pptpd forking pptpctrl, pptpctrl starting pppd) instead of
+  // holding up the link after IPCP.
+  if (tcp_ && state_ == State::Negotiating) prepare_table();
 }
 
 void Attempt::watch(Poller& poller) {
@@ -271,8 +275,6 @@ void Attempt::on_call(const pptp::CallEstablished& call) {
   if (auto f = carrier_->connect_call(call.peer_call_id)) return fail(f->code, f->reason);
   session_.emplace(session_config());
   apply(session_->start(Clock::now()));
-  // After LCP's first Configure-Request is on its way.
-  prepare_table();
 }
 
 void Attempt::write_frame(const wire::Bytes& frame) {
@@ -314,11 +316,12 @@ void Attempt::apply(ppp::SessionOutput out) {
   }
 }
 
-// The nftables table goes in while PPP negotiates: all it needs is known
-// once the call is (kernel data path; pptp/tunnel_mtu for the MSS, with the
-// server's MRU still unknown and so taken as 1500). Not before: the SCCRQ
-// must not wait behind nft, as pptpd drops a control connection whose first
-// message is slow to come (its manager's "dropped slow initial connection").
+// The nftables table goes in while the server answers: all it needs is
+// known once the control connection is (our call ID, the server; kernel data
+// path; pptp/tunnel_mtu for the MSS, with the server's MRU still unknown and
+// so taken as 1500). Not before the SCCRQ is written: it must not wait behind
+// nft, as pptpd drops a control connection whose first message is slow to
+// come (its manager's "dropped slow initial connection").
 void Attempt::prepare_table() {
   if (carrier_->refuses_clear_ip()) return;
   TunnelAddresses t;
@@ -383,10 +386,15 @@ void Attempt::on_up(const ev::Up& up) {
   up_since_ = std::chrono::system_clock::now();
   up_at_ = Clock::now();
   // Only an MTU we chose is ours to correct: a profile's number stands.
-  if (!profile_.mtu) {
-    mtu_check_ = MtuCheck::start(t.ifname, t.peer, t.mtu, progress_,
-                                 [this](const pptp::MtuProbe::Verdict& v) { on_mtu_verdict(v); }, Clock::now());
-  }
+  if (!profile_.mtu) mtu_check_due_ = MtuCheckDue{t.ifname, t.peer, t.mtu};
+}
+
+void Attempt::start_mtu_check() {
+  if (!mtu_check_due_ || state_ != State::Up) return;
+  const auto due = std::move(*mtu_check_due_);
+  mtu_check_due_.reset();
+  mtu_check_ = MtuCheck::start(due.ifname, due.peer, due.mtu, progress_,
+                               [this](const pptp::MtuProbe::Verdict& v) { on_mtu_verdict(v); }, Clock::now());
 }
 
 void Attempt::on_mtu_verdict(const pptp::MtuProbe::Verdict& v) {

@@ -68,6 +68,12 @@ class Attempt {
   bool failed() const { return outcome_.code != Exit::Ok; }
   const Outcome& outcome() const { return outcome_; }
 
+  // Starts the black-hole check of an "auto" MTU that on_up() left due.
+  // The tunnel calls it once it has reported the link up: the probe's
+  // socket and first sends cost the waiting `up` 50-80 ms under emulation,
+  // and nothing about the link's start waits for its answer.
+  void start_mtu_check();
+
   // Valid once up.
   const ppp::session_event::Up* link() const { return link_ ? &*link_ : nullptr; }
   Carrier& carrier() { return *carrier_; }
@@ -129,6 +135,12 @@ class Attempt {
   std::optional<ppp::session_event::Up> link_;
   pptp::MtuChoice mtu_;  // the link's MTU and how it was chosen
   std::optional<MtuCheck> mtu_check_;  // after up, with "mtu": "auto"
+  struct MtuCheckDue {
+    std::string ifname;
+    wire::Ipv4 peer;
+    unsigned mtu = 0;
+  };
+  std::optional<MtuCheckDue> mtu_check_due_;  // from on_up() to start_mtu_check()
   TimePoint up_at_{};
   std::chrono::system_clock::time_point up_since_{};
 };

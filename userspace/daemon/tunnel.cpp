@@ -257,6 +257,8 @@ void Tunnel::on_link_up() {
     progress_.phase(summary + " (reconnect " + std::to_string(reconnects_) + ")");
   }
   ever_up_ = true;
+  // After the word is out: `up` has no reason to wait for the probe.
+  attempt_->start_mtu_check();
   // The way up is done; the link idles on a few pages of it
   // (daemon/memory.hpp). Not at once: giving pages back costs time the
   // waiting `up` would see, and the CLI still maps the binary then.
