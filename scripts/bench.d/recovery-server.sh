@@ -60,9 +60,12 @@ NFT
     bench_netem "$spec" || { echo "tc could not set netem $arg"; exit 1; }
     echo "netem $arg" ;;
   rmem)
-    [ -z "$arg" ] && { echo "rmem $(sysctl -n net.core.rmem_default)"; exit 0; }
+    # net.core.rmem_default is the whole machine's and shows only in the
+    # first network namespace: in one VM this runs in srv, so through PID 1's.
+    rmem_sysctl() { nsenter --net=/proc/1/ns/net sysctl "$@"; }
+    [ -z "$arg" ] && { echo "rmem $(rmem_sysctl -n net.core.rmem_default)"; exit 0; }
     case $arg in *[!0-9]*) echo "rmem needs a byte count"; exit 1 ;; esac
-    sysctl -qw net.core.rmem_default="$arg" || { echo "sysctl could not set net.core.rmem_default"; exit 1; }
+    rmem_sysctl -qw net.core.rmem_default="$arg" || { echo "sysctl could not set net.core.rmem_default"; exit 1; }
     echo "rmem $arg" ;;
   gre-drops)
     # local_address ends in :002F (protocol 47) for a raw GRE socket.
