@@ -1,6 +1,5 @@
 #include "daemon/network.hpp"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -224,16 +223,7 @@ void NetworkSetup::prepare_table(const config::Profile& profile, const TunnelAdd
   state_->link.record_tunnel_table(table);
   save();
   state_->prepared = table;
-  state_->preparing = std::async(std::launch::async, [table] {
-    // This install overlaps our wait for the server, so it gets only CPU
-    // nobody else wants: nice 10 for this thread and the nft it spawns
-    // (Linux keeps nice per thread; posix_spawn's child inherits it). Where
-    // the server shares the CPUs (the lab's one VM, four tunnels at once),
-    // nft's start-up at full priority starved pptpd's manager, which drops
-    // a connection whose first packet it reads late (lab fault-cycles).
-    (void)::setpriority(PRIO_PROCESS, 0, 10);
-    return netlink::install_tunnel_table(table);
-  });
+  state_->preparing = std::async(std::launch::async, [table] { return netlink::install_tunnel_table(table); });
 }
 
 std::optional<wire::Result<std::string>> NetworkSetup::collect_prepared() {
