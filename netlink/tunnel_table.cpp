@@ -66,9 +66,8 @@ void accept_rules(std::string& out, bool ack, bool address_control) {
 // nft with `args`, `input` on stdin (program.hpp). nft answers at once
 // when it has a CPU; the limit is only there so that nothing can hang the
 // daemon. 30 s, not less: twenty tunnels started together on one emulated
-// vCPU queue twenty nft start-ups (about 1.3 s of CPU each) at a low
-// priority (daemon/network.cpp), and the last of them took over 10 s
-// (scripts/bench, 19 of 20 up).
+// vCPU queue twenty nft start-ups (about 1.3 s of CPU each), and the last
+// of them once took over 10 s (scripts/bench, 19 of 20 up).
 wire::Result<ProgramRun> spawn_nft(const std::string& nft_path, const std::vector<std::string>& args,
                                    const std::string& input) {
   std::string nft = nft_path;

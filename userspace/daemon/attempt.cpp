@@ -169,10 +169,6 @@ void Attempt::on_connected() {
   control_.emplace(pc);
   state_ = State::Negotiating;
   apply(control_->start(Clock::now()));
-  // With the SCCRQ written: nft's start-up then overlaps the server's
-  // answers (pptpd forking pptpctrl, pptpctrl starting pppd) instead of
-  // holding up the link after IPCP.
-  if (tcp_ && state_ == State::Negotiating) prepare_table();
 }
 
 void Attempt::watch(Poller& poller) {
@@ -275,6 +271,8 @@ void Attempt::on_call(const pptp::CallEstablished& call) {
   if (auto f = carrier_->connect_call(call.peer_call_id)) return fail(f->code, f->reason);
   session_.emplace(session_config());
   apply(session_->start(Clock::now()));
+  // After LCP's first Configure-Request is on its way.
+  prepare_table();
 }
 
 void Attempt::write_frame(const wire::Bytes& frame) {
@@ -316,12 +314,11 @@ void Attempt::apply(ppp::SessionOutput out) {
   }
 }
 
-// The nftables table goes in while the server answers: all it needs is
-// known once the control connection is (our call ID, the server; kernel data
-// path; pptp/tunnel_mtu for the MSS, with the server's MRU still unknown and
-// so taken as 1500). Not before the SCCRQ is written: it must not wait behind
-// nft, as pptpd drops a control connection whose first message is slow to
-// come (its manager's "dropped slow initial connection").
+// The nftables table goes in while PPP negotiates: all it needs is known
+// once the call is (kernel data path; pptp/tunnel_mtu for the MSS, with the
+// server's MRU still unknown and so taken as 1500). Not before: the SCCRQ
+// must not wait behind nft, as pptpd drops a control connection whose first
+// message is slow to come (its manager's "dropped slow initial connection").
 void Attempt::prepare_table() {
   if (carrier_->refuses_clear_ip()) return;
   TunnelAddresses t;
