@@ -1,6 +1,5 @@
 #include "daemon/memory.hpp"
 
-#include <fcntl.h>
 #include <link.h>
 #include <malloc.h>
 #include <sys/mman.h>
@@ -36,19 +35,6 @@ int advise_object(dl_phdr_info* info, std::size_t, void* advice) {
   return 0;
 }
 
-// Drops the program file's cached pages that no process maps
-// (POSIX_FADV_DONTNEED leaves mapped pages alone). The page-out above only
-// reaches pages this process maps; the rest of what the way up read (and the
-// `up` or `status` command's own copy read) stayed cached, and fault-around
-// mapped up to 64 KiB of it back around each page the idle link touched.
-// Only our own file: the libraries' cached pages serve other programs too.
-void drop_cached_program() {
-  const int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-  ::close(fd);
-}
-
 }  // namespace
 
 void shed_setup_memory() {
@@ -60,7 +46,6 @@ void shed_setup_memory() {
   // comes back is what the idle link runs.
   static constexpr int kAdvice[] = {MADV_PAGEOUT, MADV_RANDOM, -1};
   ::dl_iterate_phdr(advise_object, const_cast<int*>(kAdvice));
-  drop_cached_program();
 }
 
 void expect_setup_work() {
