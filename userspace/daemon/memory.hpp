@@ -18,8 +18,10 @@ void limit_malloc_arenas();
 // other process maps, so shared libraries stay shared; what we alone mapped
 // is reclaimed, and faulted back in if it is run again (a reconnect, a
 // status query), one page at a time (MADV_RANDOM) so that only what runs
-// comes back; and the program file's cached pages that no process maps
-// (fault-around would map them back). Never touches writable or anonymous
+// comes back. The program file's page cache is left alone: dropping it made
+// every new pptpctl read the binary again, and under the lab's 9p root its
+// SCCRQ came late enough for pptpd to drop the connection (fault-cycles).
+// Never touches writable or anonymous
 // memory. Best effort: an older kernel refuses the advice and nothing
 // changes.
 void shed_setup_memory();
