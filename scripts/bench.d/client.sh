@@ -426,7 +426,7 @@ impaired() {
 # The upload gap's cause, put to the test: pptpctl's kernel path once more,
 # with the server's GRE sockets starting at RMEM_TEST bytes of receive buffer
 # instead of the kernel's default (208 KiB), which pptpctrl never raises.
-# ctl_rmem_* figures; THROUGHPUT is throughput or throughput_net. In one VM
+# ctl_rmem_* figures; the argument (fn) is throughput or throughput_net. In one VM
 # the sysctl is the whole VM's (net.core is not per namespace); the kernel
 # path's own socket has no receive queue to speak of (pptp_rcv hands packets
 # straight to PPP).
